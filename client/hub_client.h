@@ -1,0 +1,50 @@
+// HubClient is hubctl's connection to the hub over mutual TLS. It checks the
+// user's certificate, key and CA locally before any network use, so the most
+// common set-up mistakes get a precise message, and turns the hub's answers
+// and transport failures into statuses that say what to do. Not thread-safe.
+#ifndef HUB_CLIENT_HUB_CLIENT_H_
+#define HUB_CLIENT_HUB_CLIENT_H_
+
+#include <grpcpp/channel.h>
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "proto/config.pb.h"
+#include "proto/hub.grpc.pb.h"
+
+namespace hub::client {
+
+class HubClient {
+ public:
+  // Reads the profile's certificate, key and CA and prepares a channel.
+  // `clock` must outlive the client. Returns FAILED_PRECONDITION if a file
+  // cannot be read, the key does not match the certificate, or the CA did
+  // not issue the certificate; UNAUTHENTICATED if the certificate is expired
+  // or not yet valid.
+  static absl::StatusOr<std::unique_ptr<HubClient>> Create(
+      const prevent::config::v1::ClientProfile& profile, const common::Clock* clock);
+
+  // Asks the hub who it takes this user to be.
+  absl::StatusOr<prevent::hub::v1::WhoAmIResponse> WhoAmI(
+      const prevent::hub::v1::RequestContext& context);
+
+ private:
+  HubClient(std::string address, std::shared_ptr<grpc::Channel> channel);
+
+  // Explains a failed call: UNAVAILABLE (unreachable), DATA_LOSS (the hub's
+  // certificate is not from our CA), UNAUTHENTICATED (the hub refused our
+  // certificate), or the hub's own status.
+  absl::Status Explain(const grpc::Status& status) const;
+
+  const std::string address_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<prevent::hub::v1::IdentityService::Stub> identity_;
+};
+
+}  // namespace hub::client
+
+#endif  // HUB_CLIENT_HUB_CLIENT_H_

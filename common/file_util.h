@@ -1,0 +1,24 @@
+// Reading configuration and key files with errors that name the file.
+#ifndef HUB_COMMON_FILE_UTIL_H_
+#define HUB_COMMON_FILE_UTIL_H_
+
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+
+namespace hub::common {
+
+// Returns the whole contents of `path`. On failure returns NOT_FOUND (no such
+// file) or FAILED_PRECONDITION (unreadable), naming the path and the reason.
+absl::StatusOr<std::string> ReadFile(const std::string& path);
+
+// Returns `path` unchanged if absolute or empty, else `base_dir`/`path`.
+std::string ResolvePath(absl::string_view base_dir, absl::string_view path);
+
+// Returns the directory part of `path` ("." if it has none).
+std::string DirName(absl::string_view path);
+
+}  // namespace hub::common
+
+#endif  // HUB_COMMON_FILE_UTIL_H_

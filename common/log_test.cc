@@ -1,0 +1,39 @@
+#include "common/log.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace hub::common {
+namespace {
+
+using ::testing::EndsWith;
+using ::testing::HasSubstr;
+using ::testing::StartsWith;
+
+TEST(LogLineTest, WritesOneKeyValueLine) {
+  testing::internal::CaptureStderr();
+  LogLine(Severity::kInfo, "rpc").Add("method", "/a.B/C").Add("latency_us", 42);
+  std::string out = testing::internal::GetCapturedStderr();
+  EXPECT_THAT(out, StartsWith("ts="));
+  EXPECT_THAT(out, HasSubstr(" level=INFO event=rpc method=/a.B/C latency_us=42"));
+  EXPECT_THAT(out, EndsWith("\n"));
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1);
+}
+
+TEST(LogLineTest, QuotesAndEscapesSoAValueCannotForgeALine) {
+  testing::internal::CaptureStderr();
+  LogLine(Severity::kWarning, "x").Add("msg", "a b\nts=forged \"q\"");
+  std::string out = testing::internal::GetCapturedStderr();
+  EXPECT_THAT(out, HasSubstr(R"(msg="a b\x0ats=forged \"q\"")"));
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1);
+  EXPECT_THAT(out, HasSubstr("level=WARN"));
+}
+
+TEST(LogLineTest, EmptyValueIsQuoted) {
+  testing::internal::CaptureStderr();
+  LogLine(Severity::kError, "x").Add("principal", "");
+  EXPECT_THAT(testing::internal::GetCapturedStderr(), HasSubstr(R"(principal="")"));
+}
+
+}  // namespace
+}  // namespace hub::common

@@ -1,0 +1,70 @@
+#include "common/revocation_list.h"
+
+#include <openssl/bio.h>
+#include <openssl/bn.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+
+namespace hub::common {
+namespace {
+
+struct CrlDeleter {
+  void operator()(X509_CRL* c) const { X509_CRL_free(c); }
+};
+struct BioDeleter {
+  void operator()(BIO* b) const { BIO_free(b); }
+};
+struct BnDeleter {
+  void operator()(BIGNUM* b) const { BN_free(b); }
+};
+
+}  // namespace
+
+absl::StatusOr<RevocationList> RevocationList::FromPem(
+    absl::string_view crl_pem, const X509Certificate& issuer) {
+  std::unique_ptr<BIO, BioDeleter> bio(
+      BIO_new_mem_buf(crl_pem.data(), static_cast<int>(crl_pem.size())));
+  std::unique_ptr<X509_CRL, CrlDeleter> crl(
+      PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
+  if (crl == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("not a PEM certificate revocation list: ", OpenSslError()));
+  }
+  if (X509_NAME_cmp(X509_CRL_get_issuer(crl.get()),
+                    X509_get_subject_name(issuer.get())) != 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "revocation list was not issued by the CA '", issuer.subject(), "'"));
+  }
+  EVP_PKEY* key = X509_get0_pubkey(issuer.get());
+  if (key == nullptr || X509_CRL_verify(crl.get(), key) != 1) {
+    ERR_clear_error();
+    return absl::FailedPreconditionError(absl::StrCat(
+        "revocation list signature does not verify with the CA '",
+        issuer.subject(), "'"));
+  }
+
+  RevocationList list;
+  list.this_update_ = Asn1TimeToAbsl(X509_CRL_get0_lastUpdate(crl.get()));
+  const ASN1_TIME* next = X509_CRL_get0_nextUpdate(crl.get());
+  list.next_update_ =
+      next == nullptr ? absl::InfiniteFuture() : Asn1TimeToAbsl(next);
+  STACK_OF(X509_REVOKED)* revoked = X509_CRL_get_REVOKED(crl.get());
+  for (int i = 0; i < sk_X509_REVOKED_num(revoked); ++i) {
+    const ASN1_INTEGER* serial =
+        X509_REVOKED_get0_serialNumber(sk_X509_REVOKED_value(revoked, i));
+    std::unique_ptr<BIGNUM, BnDeleter> bn(ASN1_INTEGER_to_BN(serial, nullptr));
+    char* hex = bn ? BN_bn2hex(bn.get()) : nullptr;
+    if (hex == nullptr) {
+      return absl::InvalidArgumentError("revocation list has an unreadable serial");
+    }
+    list.revoked_.insert(hex);
+    OPENSSL_free(hex);
+  }
+  return list;
+}
+
+}  // namespace hub::common

@@ -1,0 +1,154 @@
+#include "hub/hub_server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_credentials_options.h>
+#include <grpcpp/server_builder.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "common/file_util.h"
+#include "common/log.h"
+#include "common/revocation_list.h"
+#include "common/status_macros.h"
+#include "common/x509_certificate.h"
+#include "hub/service/call_runner.h"
+#include "hub/service/identity_service.h"
+#include "hub/service/peer_auth_processor.h"
+#include "hub/service/peer_identity.h"
+#include "hub/store/sqlite_store.h"
+#include "policy/registry.h"
+
+namespace hub {
+namespace {
+
+// Reads the file a config field names, saying which field on failure.
+absl::StatusOr<std::string> ReadConfigured(const char* field, const std::string& path) {
+  absl::StatusOr<std::string> contents = common::ReadFile(path);
+  if (!contents.ok()) {
+    return absl::Status(contents.status().code(),
+                        absl::StrCat(field, ": ", contents.status().message()));
+  }
+  return contents;
+}
+
+absl::Status WithField(const char* field, absl::Status s) {
+  if (s.ok()) return s;
+  return absl::Status(s.code(), absl::StrCat(field, ": ", s.message()));
+}
+
+}  // namespace
+
+// Everything the server owns, destroyed in reverse order of declaration:
+// the gRPC server goes first, so no call can reach a destroyed service.
+struct HubServer::Parts {
+  std::unique_ptr<store::SqliteStore> store;
+  std::unique_ptr<service::PeerIdentity> identity;
+  std::unique_ptr<service::CallRunner> runner;
+  std::unique_ptr<service::IdentityService> identity_service;
+  std::unique_ptr<grpc::Server> server;
+  absl::Mutex shutdown_mu;
+  bool shut_down ABSL_GUARDED_BY(shutdown_mu) = false;
+};
+
+HubServer::HubServer(std::unique_ptr<Parts> parts, int port)
+    : parts_(std::move(parts)), port_(port) {}
+
+HubServer::~HubServer() { Shutdown(absl::ZeroDuration()); }
+
+absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
+    const prevent::config::v1::HubConfig& config, const common::Clock* clock) {
+  ASSIGN_OR_RETURN(std::string cert_pem, ReadConfigured("cert_file", config.cert_file()));
+  ASSIGN_OR_RETURN(std::string key_pem, ReadConfigured("key_file", config.key_file()));
+  ASSIGN_OR_RETURN(std::string ca_pem, ReadConfigured("ca_file", config.ca_file()));
+  ASSIGN_OR_RETURN(std::string crl_pem, ReadConfigured("crl_file", config.crl_file()));
+
+  absl::StatusOr<common::X509Certificate> hub_cert =
+      common::X509Certificate::FromPem(cert_pem);
+  RETURN_IF_ERROR(WithField("cert_file", hub_cert.status()));
+  RETURN_IF_ERROR(WithField("key_file", hub_cert->MatchesPrivateKey(key_pem)));
+  absl::StatusOr<common::X509Certificate> ca = common::X509Certificate::FromPem(ca_pem);
+  RETURN_IF_ERROR(WithField("ca_file", ca.status()));
+  absl::StatusOr<common::RevocationList> crl =
+      common::RevocationList::FromPem(crl_pem, *ca);
+  RETURN_IF_ERROR(WithField("crl_file", crl.status()));
+  if (clock->Now() > crl->next_update()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "crl_file: the revocation list expired at ",
+        common::FormatUtc(crl->next_update()),
+        "; install a fresh one from the partnership CA"));
+  }
+
+  absl::StatusOr<std::unique_ptr<const policy::Registry>> registry =
+      policy::Registry::Load(config.policy_file());
+  RETURN_IF_ERROR(WithField("policy_file", registry.status()));
+  const int principals = (*registry)->file().principals_size();
+
+  auto parts = std::make_unique<Parts>();
+  absl::StatusOr<std::unique_ptr<store::SqliteStore>> store =
+      store::SqliteStore::Open(config.database_path(), clock);
+  RETURN_IF_ERROR(WithField("database_path", store.status()));
+  parts->store = std::move(store).value();
+  parts->identity = std::make_unique<service::PeerIdentity>(
+      std::shared_ptr<const policy::Registry>(std::move(registry).value()),
+      std::make_shared<const common::RevocationList>(std::move(crl).value()), clock);
+  parts->runner = std::make_unique<service::CallRunner>(parts->identity.get());
+  parts->identity_service =
+      std::make_unique<service::IdentityService>(parts->runner.get());
+
+  // The TLS layer requires a client certificate chaining to the partnership
+  // CA (gRPC's default floor is TLS 1.2); the auth processor then identifies
+  // the principal on every call, for every service.
+  auto certificates = std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
+      ca_pem, std::vector<grpc::experimental::IdentityKeyCertPair>{{key_pem, cert_pem}});
+  grpc::experimental::TlsServerCredentialsOptions tls(certificates);
+  tls.watch_root_certs();
+  tls.watch_identity_key_cert_pairs();
+  tls.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  std::shared_ptr<grpc::ServerCredentials> credentials =
+      grpc::experimental::TlsServerCredentials(tls);
+  credentials->SetAuthMetadataProcessor(
+      std::make_shared<service::PeerAuthProcessor>(parts->identity.get()));
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config.listen_address(), credentials, &port);
+  builder.RegisterService(parts->identity_service.get());
+  parts->server = builder.BuildAndStart();
+  if (parts->server == nullptr || port == 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "listen_address: cannot listen on ", config.listen_address(),
+        "; is another process using it?"));
+  }
+
+  store::SqliteStore::Settings settings = parts->store->settings();
+  common::LogLine(common::Severity::kInfo, "hub_started")
+      .Add("port", port)
+      .Add("instance", parts->store->instance_id())
+      .Add("schema_version", parts->store->schema_version())
+      .Add("journal_mode", settings.journal_mode)
+      .Add("synchronous", settings.synchronous)
+      .Add("principals", principals);
+  return std::unique_ptr<HubServer>(new HubServer(std::move(parts), port));
+}
+
+void HubServer::Shutdown(absl::Duration drain) {
+  {
+    absl::MutexLock lock(&parts_->shutdown_mu);
+    if (parts_->shut_down) return;
+    parts_->shut_down = true;
+  }
+  if (grpc::HealthCheckServiceInterface* health =
+          parts_->server->GetHealthCheckService()) {
+    health->SetServingStatus(false);
+  }
+  parts_->server->Shutdown(absl::ToChronoTime(absl::Now() + drain));
+  parts_->server->Wait();
+  common::LogLine(common::Severity::kInfo, "hub_stopped");
+}
+
+}  // namespace hub

@@ -1,0 +1,87 @@
+// hubd: the Prevent partnership hub.
+//   hubd --config FILE          serve until SIGTERM or SIGINT, then drain and exit 0
+//   hubd policy check FILE      validate a policy file (exit 0 valid, 1 invalid)
+#include <pthread.h>
+#include <signal.h>
+
+#include <cstdio>
+#include <iostream>
+
+#include "CLI/CLI.hpp"
+#include "common/clock.h"
+#include "common/log.h"
+#include "hub/hub_config.h"
+#include "hub/hub_server.h"
+#include "policy/registry.h"
+
+namespace {
+
+int Fail(const absl::Status& status) {
+  std::cerr << "hubd: " << status.message() << "\n";
+  return 1;
+}
+
+int CheckPolicy(const std::string& path) {
+  absl::StatusOr<std::unique_ptr<const hub::policy::Registry>> registry =
+      hub::policy::Registry::Load(path);
+  if (!registry.ok()) {
+    std::cerr << registry.status().message() << "\n";
+    return 1;
+  }
+  std::cout << path << ": OK (" << (*registry)->file().partners_size() << " partners, "
+            << (*registry)->file().principals_size() << " principals)\n";
+  return 0;
+}
+
+int Serve(const std::string& config_path) {
+  // Block the stop signals in every thread (gRPC's included, which inherit
+  // this mask) so that only the sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+
+  absl::StatusOr<prevent::config::v1::HubConfig> config = hub::LoadHubConfig(config_path);
+  if (!config.ok()) return Fail(config.status());
+  absl::StatusOr<std::unique_ptr<hub::HubServer>> server =
+      hub::HubServer::Start(*config, hub::common::Clock::Real());
+  if (!server.ok()) return Fail(server.status());
+
+  // Scripts wait for this one line on stdout to know the hub is serving.
+  std::string host = config->listen_address().substr(0, config->listen_address().rfind(':'));
+  std::cout << "hubd: serving on " << host << ":" << (*server)->port() << std::endl;
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  hub::common::LogLine(hub::common::Severity::kInfo, "hub_stopping")
+      .Add("signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+  (*server)->Shutdown(absl::Seconds(config->drain_seconds()));
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"hubd: the Prevent partnership data-sharing hub"};
+  app.require_subcommand(0, 1);
+  std::string config_path;
+  app.add_option("--config", config_path, "hub configuration (text proto)");
+  CLI::App* policy = app.add_subcommand("policy", "policy file tools");
+  policy->require_subcommand(1);
+  std::string policy_file;
+  CLI::App* check = policy->add_subcommand("check", "validate a policy file");
+  check->add_option("FILE", policy_file, "policy file (text proto)")->required();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 1;
+  }
+  if (check->parsed()) return CheckPolicy(policy_file);
+  if (config_path.empty()) {
+    std::cerr << "hubd: --config FILE is required (see --help)\n";
+    return 1;
+  }
+  return Serve(config_path);
+}

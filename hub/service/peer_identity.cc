@@ -1,0 +1,119 @@
+#include "hub/service/peer_identity.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "common/x509_certificate.h"
+
+namespace hub::service {
+namespace {
+
+const char* StatusName(policy::Principal::Status s) {
+  switch (s) {
+    case policy::Principal::SUSPENDED:
+      return "suspended";
+    case policy::Principal::OFFBOARDED:
+      return "offboarded";
+    default:
+      return "not active";
+  }
+}
+
+const char* StatusName(policy::Partner::Status s) {
+  switch (s) {
+    case policy::Partner::ONBOARDING:
+      return "still onboarding";
+    case policy::Partner::SUSPENDED:
+      return "suspended";
+    case policy::Partner::OFFBOARDED:
+      return "offboarded";
+    default:
+      return "not active";
+  }
+}
+
+}  // namespace
+
+PeerIdentity::PeerIdentity(std::shared_ptr<const policy::Registry> registry,
+                           std::shared_ptr<const common::RevocationList> revocations,
+                           const common::Clock* clock)
+    : registry_(std::move(registry)),
+      revocations_(std::move(revocations)),
+      clock_(clock) {}
+
+absl::StatusOr<AuthenticatedPeer> PeerIdentity::Authenticate(
+    absl::string_view cert_pem) const {
+  if (cert_pem.empty()) {
+    return absl::UnauthenticatedError(
+        "no client certificate: connect with your partnership certificate");
+  }
+  absl::StatusOr<common::X509Certificate> cert =
+      common::X509Certificate::FromPem(cert_pem);
+  if (!cert.ok()) {
+    return absl::UnauthenticatedError("client certificate could not be read");
+  }
+
+  const absl::Time now = clock_->Now();
+  if (now > revocations_->next_update()) {
+    return absl::UnavailableError(absl::StrCat(
+        "the hub's revocation list expired at ",
+        common::FormatUtc(revocations_->next_update()),
+        "; the hub refuses all callers until its operator installs a fresh one"));
+  }
+  if (now < cert->not_before()) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "client certificate is not valid until ", common::FormatUtc(cert->not_before())));
+  }
+  if (now >= cert->not_after()) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("client certificate expired at ", common::FormatUtc(cert->not_after()),
+                     "; ask your partnership administrator for a new one"));
+  }
+  if (revocations_->IsRevoked(cert->serial_hex())) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "client certificate (serial ", cert->serial_hex(),
+        ") has been revoked; ask your partnership administrator for a new one"));
+  }
+
+  const std::string* spiffe_id = nullptr;
+  for (const std::string& uri : cert->uri_sans()) {
+    if (!absl::StartsWith(uri, "spiffe://")) continue;
+    if (spiffe_id != nullptr) {
+      return absl::UnauthenticatedError(
+          "client certificate carries more than one SPIFFE ID");
+    }
+    spiffe_id = &uri;
+  }
+  if (spiffe_id == nullptr) {
+    return absl::UnauthenticatedError(
+        "client certificate carries no SPIFFE ID; it was not issued for this hub");
+  }
+  const policy::Principal* principal =
+      registry_->FindPrincipalBySpiffeId(*spiffe_id);
+  if (principal == nullptr) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("identity ", *spiffe_id, " is not registered with this hub"));
+  }
+  if (principal->status() != policy::Principal::ACTIVE) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "principal ", principal->id(), " is ", StatusName(principal->status())));
+  }
+  // Registry validation guarantees the partner exists.
+  const policy::Partner* partner = registry_->FindPartner(principal->partner_id());
+  HUB_CHECK(partner != nullptr);
+  if (partner->status() != policy::Partner::ACTIVE) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "partner ", partner->id(), " is ", StatusName(partner->status())));
+  }
+
+  AuthenticatedPeer peer;
+  peer.registry = registry_;
+  peer.principal = principal;
+  peer.partner = partner;
+  peer.spiffe_id = *spiffe_id;
+  peer.cert_not_after = cert->not_after();
+  peer.cert_sha256 = cert->sha256_hex();
+  return peer;
+}
+
+}  // namespace hub::service

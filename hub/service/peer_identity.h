@@ -1,0 +1,58 @@
+// PeerIdentity maps a caller's TLS client certificate to a known, active
+// principal of the partnership, on every call. The TLS layer has already
+// verified the chain to the partnership CA; this adds what must be re-checked
+// per call on a long-lived connection: validity against the Clock, the
+// revocation list, and the registry status of the principal and its partner.
+// Thread-safe; immutable after construction.
+#ifndef HUB_SERVICE_PEER_IDENTITY_H_
+#define HUB_SERVICE_PEER_IDENTITY_H_
+
+#include <memory>
+#include <string>
+#include "absl/strings/string_view.h"
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "common/clock.h"
+#include "common/revocation_list.h"
+#include "policy/registry.h"
+
+namespace hub::service {
+
+// A caller the hub has identified. `principal` and `partner` point into
+// `registry`, which this keeps alive.
+struct AuthenticatedPeer {
+  std::shared_ptr<const policy::Registry> registry;
+  const policy::Principal* principal = nullptr;
+  const policy::Partner* partner = nullptr;
+  std::string spiffe_id;
+  absl::Time cert_not_after;
+  std::string cert_sha256;
+};
+
+class PeerIdentity {
+ public:
+  // `clock` must outlive this object.
+  PeerIdentity(std::shared_ptr<const policy::Registry> registry,
+               std::shared_ptr<const common::RevocationList> revocations,
+               const common::Clock* clock);
+
+  // Maps the peer's certificate (PEM) to its principal.
+  // REQUIRES: the TLS handshake verified `cert_pem` chains to the CA.
+  // Returns, with a message the caller can act on:
+  //   UNAUTHENTICATED     no certificate, not yet valid, expired, revoked, no
+  //                       single SPIFFE ID, or an identity the hub does not know;
+  //   PERMISSION_DENIED   the principal or its partner is not ACTIVE;
+  //   UNAVAILABLE         the revocation list is past its next update, so no
+  //                       certificate can be trusted (fail closed).
+  absl::StatusOr<AuthenticatedPeer> Authenticate(absl::string_view cert_pem) const;
+
+ private:
+  const std::shared_ptr<const policy::Registry> registry_;
+  const std::shared_ptr<const common::RevocationList> revocations_;
+  const common::Clock* const clock_;
+};
+
+}  // namespace hub::service
+
+#endif  // HUB_SERVICE_PEER_IDENTITY_H_
