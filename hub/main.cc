@@ -7,6 +7,8 @@
 #include <cstdio>
 #include <iostream>
 
+#include <grpc/support/log.h>
+
 #include "CLI/CLI.hpp"
 #include "common/clock.h"
 #include "common/log.h"
@@ -15,6 +17,15 @@
 #include "policy/registry.h"
 
 namespace {
+
+// gRPC's own diagnostics (e.g. failed handshakes) go into the structured log.
+void LogGrpc(gpr_log_func_args* args) {
+  hub::common::LogLine(args->severity == GPR_LOG_SEVERITY_ERROR
+                           ? hub::common::Severity::kError
+                           : hub::common::Severity::kInfo,
+                       "grpc")
+      .Add("msg", args->message);
+}
 
 int Fail(const absl::Status& status) {
   std::cerr << "hubd: " << status.message() << "\n";
@@ -42,6 +53,7 @@ int Serve(const std::string& config_path) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+  gpr_set_log_function(LogGrpc);
 
   absl::StatusOr<prevent::config::v1::HubConfig> config = hub::LoadHubConfig(config_path);
   if (!config.ok()) return Fail(config.status());

@@ -1,0 +1,135 @@
+#include "client/hub_client.h"
+
+#include <grpcpp/client_context.h>
+#include <grpcpp/create_channel.h>
+#include <grpcpp/security/credentials.h>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/file_util.h"
+#include "common/grpc_status.h"
+#include "common/status_macros.h"
+#include "common/x509_certificate.h"
+
+namespace hub::client {
+namespace {
+
+constexpr absl::Duration kCallTimeout = absl::Seconds(15);
+
+absl::StatusOr<std::string> ReadProfileFile(const char* field, const std::string& path) {
+  absl::StatusOr<std::string> contents = common::ReadFile(path);
+  if (!contents.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("profile ", field, ": ", contents.status().message()));
+  }
+  return contents;
+}
+
+void SetDeadline(grpc::ClientContext& context) {
+  context.set_deadline(absl::ToChronoTime(absl::Now() + kCallTimeout));
+}
+
+}  // namespace
+
+HubClient::HubClient(std::string address, std::shared_ptr<grpc::Channel> channel)
+    : address_(std::move(address)),
+      channel_(std::move(channel)),
+      identity_(prevent::hub::v1::IdentityService::NewStub(channel_)) {}
+
+absl::StatusOr<std::unique_ptr<HubClient>> HubClient::Create(
+    const prevent::config::v1::ClientProfile& profile, const common::Clock* clock) {
+  ASSIGN_OR_RETURN(std::string cert_pem, ReadProfileFile("cert_file", profile.cert_file()));
+  ASSIGN_OR_RETURN(std::string key_pem, ReadProfileFile("key_file", profile.key_file()));
+  ASSIGN_OR_RETURN(std::string ca_pem, ReadProfileFile("ca_file", profile.ca_file()));
+
+  absl::StatusOr<common::X509Certificate> cert = common::X509Certificate::FromPem(cert_pem);
+  if (!cert.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "your certificate (", profile.cert_file(), ") cannot be read: ",
+        cert.status().message()));
+  }
+  if (!cert->MatchesPrivateKey(key_pem).ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "your certificate (", profile.cert_file(), ") and key (", profile.key_file(),
+        ") do not match; install the certificate and key that were issued together"));
+  }
+  absl::StatusOr<common::X509Certificate> ca = common::X509Certificate::FromPem(ca_pem);
+  if (!ca.ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the partnership CA (", profile.ca_file(), ") cannot be read: ",
+        ca.status().message()));
+  }
+  if (!cert->VerifySignedBy(*ca).ok()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "your certificate (", profile.cert_file(),
+        ") was not issued by the partnership CA in ", profile.ca_file(),
+        "; check the profile names the right files"));
+  }
+  const absl::Time now = clock->Now();
+  if (now < cert->not_before()) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "your certificate is not valid until ", common::FormatUtc(cert->not_before()),
+        "; check this computer's clock, or wait"));
+  }
+  if (now >= cert->not_after()) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "your certificate expired at ", common::FormatUtc(cert->not_after()),
+        "; ask your partnership administrator for a new one"));
+  }
+
+  grpc::SslCredentialsOptions tls;
+  tls.pem_root_certs = ca_pem;
+  tls.pem_private_key = key_pem;
+  tls.pem_cert_chain = cert_pem;
+  std::shared_ptr<grpc::Channel> channel =
+      grpc::CreateChannel(profile.hub_address(), grpc::SslCredentials(tls));
+  return std::unique_ptr<HubClient>(new HubClient(profile.hub_address(), channel));
+}
+
+absl::Status HubClient::Explain(const grpc::Status& status) const {
+  const std::string& detail = status.error_message();
+  if (status.error_code() != grpc::StatusCode::UNAVAILABLE) {
+    return common::FromGrpcStatus(status);
+  }
+  // The hub answers refusals with a status of its own; a failed handshake
+  // reaches us only as UNAVAILABLE with the TLS alert in the message.
+  if (absl::StrContains(detail, "CERTIFICATE_VERIFY_FAILED") ||
+      absl::StrContains(detail, "certificate verify failed")) {
+    return absl::DataLossError(absl::StrCat(
+        "the hub at ", address_,
+        " presented a certificate that the partnership CA did not issue; do not "
+        "use it, and tell your partnership administrator"));
+  }
+  if (absl::StrContains(detail, "alert certificate revoked")) {
+    return absl::UnauthenticatedError(
+        "the hub refused your certificate: it has been revoked; ask your "
+        "partnership administrator for a new one");
+  }
+  if (absl::StrContains(detail, "alert certificate expired")) {
+    return absl::UnauthenticatedError(
+        "the hub refused your certificate: it has expired; ask your partnership "
+        "administrator for a new one");
+  }
+  if (absl::StrContains(detail, "alert")) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "the hub refused your certificate during the TLS handshake (", detail,
+        "); ask your partnership administrator to check it"));
+  }
+  return absl::UnavailableError(
+      absl::StrCat("cannot reach the hub at ", address_, " (", detail,
+                   "); check hub_address in your profile and your network"));
+}
+
+absl::StatusOr<prevent::hub::v1::WhoAmIResponse> HubClient::WhoAmI(
+    const prevent::hub::v1::RequestContext& request_context) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  prevent::hub::v1::WhoAmIRequest request;
+  *request.mutable_context() = request_context;
+  prevent::hub::v1::WhoAmIResponse response;
+  grpc::Status status = identity_->WhoAmI(&context, request, &response);
+  if (!status.ok()) return Explain(status);
+  return response;
+}
+
+}  // namespace hub::client

@@ -1,0 +1,48 @@
+// hubctl: the partner's command-line client for the hub.
+//   hubctl --profile DIR whoami [--json]
+// Exit codes: 0 ok, 1 usage or local set-up, 2 refused or not found,
+// 3 hub unavailable, 4 integrity failure (see client/exit_codes.h).
+#include <grpc/support/log.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "CLI/CLI.hpp"
+#include "client/commands/command_env.h"
+#include "client/commands/whoami_command.h"
+#include "client/exit_codes.h"
+
+namespace {
+
+// hubctl explains every failure itself; gRPC's internal log lines would only
+// repeat them less clearly. Setting GRPC_VERBOSITY brings them back.
+void DropGrpcLog(gpr_log_func_args*) {}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using hub::client::CommandEnv;
+  if (std::getenv("GRPC_VERBOSITY") == nullptr) gpr_set_log_function(DropGrpcLog);
+  CLI::App app{"hubctl: the Prevent partnership hub client"};
+  app.require_subcommand(1);
+  CommandEnv env;
+  env.clock = hub::common::Clock::Real();
+  env.out = &std::cout;
+  app.add_option("--profile", env.profile_dir,
+                 "directory holding profile.textproto (hub address, certificate, "
+                 "key, CA)")
+      ->envname("HUBCTL_PROFILE");
+  hub::client::WhoAmICommand whoami(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? hub::client::kExitOk : hub::client::kExitUsage;
+  }
+
+  absl::Status status = absl::InvalidArgumentError("no command given");
+  if (whoami.selected()) status = whoami.Run(env);
+  if (!status.ok()) {
+    std::cerr << "hubctl: " << status.message() << "\n";
+  }
+  return hub::client::ExitCodeFor(status);
+}
