@@ -1,0 +1,66 @@
+# Shell helpers shared by deploy/demo/run.sh and tests/cli_test.sh. Source it.
+
+# hubd_start HUBD CONFIG LOG PIDFILE: starts hubd in the background and sets
+# HUBD_ADDR to the address it serves on once it says so on stdout (no polling:
+# hubd writes one line to a FIFO when it is serving). Fails if hubd exits
+# first. Call it directly, not in $(...), so hubd stays this shell's child.
+hubd_start() {
+  local hubd=$1 config=$2 log=$3 pidfile=$4
+  local fifo
+  fifo=$(mktemp -u "${TMPDIR:-/tmp}/hubd-ready.XXXXXX")
+  mkfifo "$fifo"
+  "$hubd" --config "$config" >"$fifo" 2>>"$log" &
+  echo $! >"$pidfile"
+  local line=""
+  read -r -t 30 line <"$fifo" || true
+  rm -f "$fifo"
+  case "$line" in
+    "hubd: serving on "*) HUBD_ADDR="${line#hubd: serving on }" ;;
+    *)
+      echo "hubd did not start; its log ($log) ends:" >&2
+      tail -5 "$log" >&2
+      return 1
+      ;;
+  esac
+}
+
+# hubd_stop PIDFILE: sends SIGTERM, waits for hubd to drain and exit, and
+# returns its exit status (0 after a clean drain).
+hubd_stop() {
+  local pidfile=$1 pid status=0
+  [ -f "$pidfile" ] || return 0
+  pid=$(cat "$pidfile")
+  if kill -TERM "$pid" 2>/dev/null; then
+    wait "$pid" 2>/dev/null || status=$?
+    # Not our child (another shell started it): wait for it to go.
+    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  fi
+  rm -f "$pidfile"
+  return $status
+}
+
+# write_profile DIR ADDRESS CERT KEY CA: writes DIR/profile.textproto.
+write_profile() {
+  mkdir -p "$1"
+  cat >"$1/profile.textproto" <<PROFILE
+hub_address: "$2"
+cert_file: "$3"
+key_file: "$4"
+ca_file: "$5"
+cache_path: "cache.db"
+PROFILE
+}
+
+# write_hub_config FILE LISTEN PKI_DIR POLICY DB: writes a hubd config.
+write_hub_config() {
+  cat >"$1" <<CONFIG
+listen_address: "$2"
+cert_file: "$3/hub.pem"
+key_file: "$3/hub.key"
+ca_file: "$3/ca.pem"
+crl_file: "$3/crl.pem"
+policy_file: "$4"
+database_path: "$5"
+drain_seconds: 5
+CONFIG
+}

@@ -1,0 +1,150 @@
+#!/usr/bin/env bash
+# End-to-end test of hubd and hubctl as people run them: exit codes and
+# messages for each way a connection can go wrong, TLS versions, and a clean
+# SIGTERM drain. Usage: cli_test.sh HUBD HUBCTL CERTS_DIR SOURCE_DIR
+set -uo pipefail
+
+hubd=$1 hubctl=$2 certs=$3 src=$4
+. "$src/deploy/lib/hubd.sh"
+work=$(mktemp -d "${TMPDIR:-/tmp}/cli_test.XXXXXX")
+trap 'hubd_stop "$work/hubd.pid" >/dev/null 2>&1; hubd_stop "$work/impostor.pid" >/dev/null 2>&1; rm -rf "$work"' EXIT
+
+passed=0 failed=0
+pass() { passed=$((passed + 1)); echo "ok   $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1"; }
+
+# expect NAME CODE PATTERN CMD...: CMD exits CODE and its output matches PATTERN.
+expect() {
+  local name=$1 code=$2 pattern=$3
+  shift 3
+  local out rc
+  out=$("$@" 2>&1)
+  rc=$?
+  if [ "$rc" -eq "$code" ] && grep -qE -- "$pattern" <<<"$out"; then
+    pass "$name"
+  else
+    fail "$name (exit $rc, want $code; output: $out)"
+  fi
+}
+
+# --- hubd policy check
+expect "policy check accepts the demo partnership" 0 "OK \(9 partners, 16 principals\)" \
+  "$hubd" policy check "$src/deploy/demo/partnership.textproto"
+printf 'trust_domain: "td.example"\npartners { id: "P-A" type: SCHOOL status: ACTIVE }\nprincipals { id: "U-A" partner_id: "P-NONE" roles: SCHOOL_DSL status: ACTIVE\n  spiffe_id: "spiffe://td.example/partner/p-none/user/u-a" }\n' >"$work/bad-policy.textproto"
+expect "policy check names file:line:col of an unknown partner" 1 \
+  "bad-policy.textproto:3:[0-9]+: principal 'U-A' names partner 'P-NONE'" \
+  "$hubd" policy check "$work/bad-policy.textproto"
+
+# --- hubd start-up failures name the config field
+write_hub_config "$work/broken.textproto" "127.0.0.1:0" "$certs" "$work/nope.textproto" "$work/hub.db"
+expect "hubd names a missing policy file" 1 "policy_file: cannot read .*nope.textproto" \
+  "$hubd" --config "$work/broken.textproto"
+expect "hubd without --config is a usage error" 1 "--config FILE is required" "$hubd"
+
+# --- a real hub
+write_hub_config "$work/hub.textproto" "127.0.0.1:0" "$certs" \
+  "$src/tests/testdata/policy.textproto" "$work/hub.db"
+hubd_start "$hubd" "$work/hub.textproto" "$work/hubd.log" "$work/hubd.pid" || {
+  echo "FAIL hubd did not start"; exit 1; }
+addr=$HUBD_ADDR
+pass "hubd starts and reports $addr"
+
+# An impostor: a hub whose own certificate another CA issued.
+sed -e "s#$certs/hub.pem#$certs/bad/other-ca-hub.pem#; s#$certs/hub.key#$certs/bad/other-ca-hub.key#" \
+  -e "s#$work/hub.db#$work/impostor.db#" "$work/hub.textproto" >"$work/impostor.textproto"
+hubd_start "$hubd" "$work/impostor.textproto" "$work/impostor.log" "$work/impostor.pid" || {
+  echo "FAIL impostor hubd did not start"; exit 1; }
+impostor=$HUBD_ADDR
+
+profile() { write_profile "$work/p/$1" "$addr" "$certs/$2.pem" "$certs/$3.key" "$certs/${4:-ca}.pem"; }
+profile good clients/u-hokoro clients/u-hokoro
+profile revoked bad/revoked bad/revoked
+profile unknown bad/unknown bad/unknown
+profile suspended clients/u-suspdsl clients/u-suspdsl
+profile expired bad/expired bad/expired
+profile notyet bad/not-yet-valid bad/not-yet-valid
+profile wrongkey bad/wrong-key bad/wrong-key
+profile otherca bad/other-ca-client bad/other-ca-client
+write_profile "$work/p/impostor" "$impostor" "$certs/clients/u-hokoro.pem" \
+  "$certs/clients/u-hokoro.key" "$certs/ca.pem"
+write_profile "$work/p/unreachable" "127.0.0.1:1" "$certs/clients/u-hokoro.pem" \
+  "$certs/clients/u-hokoro.key" "$certs/ca.pem"
+
+expect "whoami shows the principal" 0 "principal +U-HOKORO \(Test Coordinator" \
+  "$hubctl" --profile "$work/p/good" whoami
+expect "whoami shows the partner and roles" 0 "roles +LA_PREVENT_COORDINATOR" \
+  "$hubctl" --profile "$work/p/good" whoami
+expect "whoami --json uses the protobuf JSON mapping" 0 '"principal_id":"U-HOKORO".*"partner_type":"LOCAL_AUTHORITY"' \
+  "$hubctl" --profile "$work/p/good" whoami --json
+expect "a revoked certificate is refused (2)" 2 "revoked" \
+  "$hubctl" --profile "$work/p/revoked" whoami
+expect "an unregistered identity is refused (2)" 2 "not registered with this hub" \
+  "$hubctl" --profile "$work/p/unknown" whoami
+expect "a suspended partner is refused (2)" 2 "partner P-SUSP is suspended" \
+  "$hubctl" --profile "$work/p/suspended" whoami
+expect "an expired certificate is explained (2)" 2 "your certificate expired at 2020-02-01" \
+  "$hubctl" --profile "$work/p/expired" whoami
+expect "a not-yet-valid certificate is explained (2)" 2 "your certificate is not valid until 2099" \
+  "$hubctl" --profile "$work/p/notyet" whoami
+expect "a certificate and key that do not match are explained (1)" 1 "do not match" \
+  "$hubctl" --profile "$work/p/wrongkey" whoami
+expect "a certificate from another CA is explained (1)" 1 "not issued by the partnership CA" \
+  "$hubctl" --profile "$work/p/otherca" whoami
+expect "a hub whose certificate our CA did not issue is an integrity failure (4)" 4 \
+  "presented a certificate that the partnership CA did not issue" \
+  "$hubctl" --profile "$work/p/impostor" whoami
+expect "an unreachable hub is unavailable (3)" 3 "cannot reach the hub at 127.0.0.1:1" \
+  "$hubctl" --profile "$work/p/unreachable" whoami
+expect "a missing profile is a usage error (1)" 1 "profile.textproto" \
+  "$hubctl" --profile "$work/p/none" whoami
+expect "no command is a usage error (1)" 1 "" "$hubctl" --profile "$work/p/good"
+expect "an unknown flag is a usage error (1)" 1 "" "$hubctl" --profile "$work/p/good" whoami --bogus
+
+# --- TLS versions: the hub itself refuses TLS 1.0 and 1.1 (the client is
+# told to offer them at security level 0), and speaks 1.2 and 1.3.
+# Prints openssl's "New, <version>, Cipher is <cipher>" line for version $1.
+tls() {
+  local out
+  out=$(echo | timeout 10 openssl s_client -connect "$addr" "-$1" -cipher 'DEFAULT@SECLEVEL=0' \
+    -cert "$certs/clients/u-hokoro.pem" -key "$certs/clients/u-hokoro.key" \
+    -CAfile "$certs/ca.pem" -alpn h2 2>&1)
+  grep -a "Cipher is" <<<"$out"
+}
+for v in tls1 tls1_1; do
+  line=$(tls $v)
+  if [[ "$line" == *"Cipher is (NONE)"* ]]; then pass "hub refuses $v"; else fail "hub accepted $v: $line"; fi
+done
+for v in tls1_2 tls1_3; do
+  line=$(tls $v)
+  if [[ -n "$line" && "$line" != *"(NONE)"* ]]; then pass "hub speaks $v"; else fail "hub refused $v: $line"; fi
+done
+if grep -q "unsupported protocol" "$work/hubd.log"; then
+  pass "the hub logs the refused protocol"
+else
+  fail "no log of the refused protocol"
+fi
+
+# --- the log: one line per call, no personal data from the registry
+if grep -q 'event=rpc method=/prevent.hub.v1.IdentityService/WhoAmI principal=U-HOKORO partner=P-LBW status=OK' "$work/hubd.log"; then
+  pass "one structured log line per call"
+else
+  fail "no structured log line for WhoAmI"
+fi
+if grep -q 'event=rpc_refused .*status=UNAUTHENTICATED' "$work/hubd.log"; then
+  pass "refused calls are logged"
+else
+  fail "refused calls are not logged"
+fi
+if grep -qE 'Test Coordinator|Test Borough' "$work/hubd.log"; then
+  fail "the log contains display names"
+else
+  pass "the log carries ids, not names"
+fi
+
+# --- SIGTERM drains and exits 0
+if hubd_stop "$work/hubd.pid"; then pass "SIGTERM drains and exits 0"; else fail "SIGTERM exit status"; fi
+expect "after shutdown the hub is unreachable (3)" 3 "cannot reach the hub" \
+  "$hubctl" --profile "$work/p/good" whoami
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
