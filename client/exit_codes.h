@@ -8,10 +8,11 @@ namespace hub::client {
 
 enum ExitCode : int {
   kExitOk = 0,
-  kExitUsage = 1,        // bad invocation or local configuration (profile, files)
-  kExitDenied = 2,       // the hub refused: unauthenticated, denied or not found
+  kExitUsage = 1,   // bad invocation or local configuration (profile, files)
+  kExitDenied = 2,  // the hub refused: unauthenticated, denied or not found
   kExitUnavailable = 3,  // the hub could not be reached (writes are queued)
-  kExitIntegrity = 4,    // something failed verification (e.g. the hub's identity)
+  kExitIntegrity =
+      4,  // something failed verification (e.g. the hub's identity)
 };
 
 // UNAUTHENTICATED, PERMISSION_DENIED, NOT_FOUND -> 2; UNAVAILABLE,

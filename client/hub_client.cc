@@ -16,7 +16,8 @@ namespace {
 
 constexpr absl::Duration kCallTimeout = absl::Seconds(15);
 
-absl::StatusOr<std::string> ReadProfileFile(const char* field, const std::string& path) {
+absl::StatusOr<std::string> ReadProfileFile(const char* field,
+                                            const std::string& path) {
   absl::StatusOr<std::string> contents = common::ReadFile(path);
   if (!contents.ok()) {
     return absl::FailedPreconditionError(
@@ -31,33 +32,42 @@ void SetDeadline(grpc::ClientContext& context) {
 
 }  // namespace
 
-HubClient::HubClient(std::string address, std::shared_ptr<grpc::Channel> channel)
+HubClient::HubClient(std::string address,
+                     std::shared_ptr<grpc::Channel> channel)
     : address_(std::move(address)),
       channel_(std::move(channel)),
       identity_(prevent::hub::v1::IdentityService::NewStub(channel_)) {}
 
 absl::StatusOr<std::unique_ptr<HubClient>> HubClient::Create(
-    const prevent::config::v1::ClientProfile& profile, const common::Clock* clock) {
-  ASSIGN_OR_RETURN(std::string cert_pem, ReadProfileFile("cert_file", profile.cert_file()));
-  ASSIGN_OR_RETURN(std::string key_pem, ReadProfileFile("key_file", profile.key_file()));
-  ASSIGN_OR_RETURN(std::string ca_pem, ReadProfileFile("ca_file", profile.ca_file()));
+    const prevent::config::v1::ClientProfile& profile,
+    const common::Clock* clock) {
+  ASSIGN_OR_RETURN(std::string cert_pem,
+                   ReadProfileFile("cert_file", profile.cert_file()));
+  ASSIGN_OR_RETURN(std::string key_pem,
+                   ReadProfileFile("key_file", profile.key_file()));
+  ASSIGN_OR_RETURN(std::string ca_pem,
+                   ReadProfileFile("ca_file", profile.ca_file()));
 
-  absl::StatusOr<common::X509Certificate> cert = common::X509Certificate::FromPem(cert_pem);
+  absl::StatusOr<common::X509Certificate> cert =
+      common::X509Certificate::FromPem(cert_pem);
   if (!cert.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "your certificate (", profile.cert_file(), ") cannot be read: ",
-        cert.status().message()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("your certificate (", profile.cert_file(),
+                     ") cannot be read: ", cert.status().message()));
   }
   if (!cert->MatchesPrivateKey(key_pem).ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "your certificate (", profile.cert_file(), ") and key (", profile.key_file(),
-        ") do not match; install the certificate and key that were issued together"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("your certificate (", profile.cert_file(), ") and key (",
+                     profile.key_file(),
+                     ") do not match; install the certificate and key that "
+                     "were issued together"));
   }
-  absl::StatusOr<common::X509Certificate> ca = common::X509Certificate::FromPem(ca_pem);
+  absl::StatusOr<common::X509Certificate> ca =
+      common::X509Certificate::FromPem(ca_pem);
   if (!ca.ok()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the partnership CA (", profile.ca_file(), ") cannot be read: ",
-        ca.status().message()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the partnership CA (", profile.ca_file(),
+                     ") cannot be read: ", ca.status().message()));
   }
   if (!cert->VerifySignedBy(*ca).ok()) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -67,9 +77,10 @@ absl::StatusOr<std::unique_ptr<HubClient>> HubClient::Create(
   }
   const absl::Time now = clock->Now();
   if (now < cert->not_before()) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "your certificate is not valid until ", common::FormatUtc(cert->not_before()),
-        "; check this computer's clock, or wait"));
+    return absl::UnauthenticatedError(
+        absl::StrCat("your certificate is not valid until ",
+                     common::FormatUtc(cert->not_before()),
+                     "; check this computer's clock, or wait"));
   }
   if (now >= cert->not_after()) {
     return absl::UnauthenticatedError(absl::StrCat(
@@ -83,7 +94,8 @@ absl::StatusOr<std::unique_ptr<HubClient>> HubClient::Create(
   tls.pem_cert_chain = cert_pem;
   std::shared_ptr<grpc::Channel> channel =
       grpc::CreateChannel(profile.hub_address(), grpc::SslCredentials(tls));
-  return std::unique_ptr<HubClient>(new HubClient(profile.hub_address(), channel));
+  return std::unique_ptr<HubClient>(
+      new HubClient(profile.hub_address(), channel));
 }
 
 absl::Status HubClient::Explain(const grpc::Status& status) const {
@@ -95,10 +107,11 @@ absl::Status HubClient::Explain(const grpc::Status& status) const {
   // reaches us only as UNAVAILABLE with the TLS alert in the message.
   if (absl::StrContains(detail, "CERTIFICATE_VERIFY_FAILED") ||
       absl::StrContains(detail, "certificate verify failed")) {
-    return absl::DataLossError(absl::StrCat(
-        "the hub at ", address_,
-        " presented a certificate that the partnership CA did not issue; do not "
-        "use it, and tell your partnership administrator"));
+    return absl::DataLossError(
+        absl::StrCat("the hub at ", address_,
+                     " presented a certificate that the partnership CA did not "
+                     "issue; do not "
+                     "use it, and tell your partnership administrator"));
   }
   if (absl::StrContains(detail, "alert certificate revoked")) {
     return absl::UnauthenticatedError(
@@ -107,7 +120,8 @@ absl::Status HubClient::Explain(const grpc::Status& status) const {
   }
   if (absl::StrContains(detail, "alert certificate expired")) {
     return absl::UnauthenticatedError(
-        "the hub refused your certificate: it has expired; ask your partnership "
+        "the hub refused your certificate: it has expired; ask your "
+        "partnership "
         "administrator for a new one");
   }
   if (absl::StrContains(detail, "alert")) {

@@ -26,7 +26,8 @@ class HubClient {
   // not issue the certificate; UNAUTHENTICATED if the certificate is expired
   // or not yet valid.
   static absl::StatusOr<std::unique_ptr<HubClient>> Create(
-      const prevent::config::v1::ClientProfile& profile, const common::Clock* clock);
+      const prevent::config::v1::ClientProfile& profile,
+      const common::Clock* clock);
 
   // Asks the hub who it takes this user to be.
   absl::StatusOr<prevent::hub::v1::WhoAmIResponse> WhoAmI(

@@ -22,15 +22,17 @@ void DropGrpcLog(gpr_log_func_args*) {}
 
 int main(int argc, char** argv) {
   using hub::client::CommandEnv;
-  if (std::getenv("GRPC_VERBOSITY") == nullptr) gpr_set_log_function(DropGrpcLog);
+  if (std::getenv("GRPC_VERBOSITY") == nullptr)
+    gpr_set_log_function(DropGrpcLog);
   CLI::App app{"hubctl: the Prevent partnership hub client"};
   app.require_subcommand(1);
   CommandEnv env;
   env.clock = hub::common::Clock::Real();
   env.out = &std::cout;
-  app.add_option("--profile", env.profile_dir,
-                 "directory holding profile.textproto (hub address, certificate, "
-                 "key, CA)")
+  app.add_option(
+         "--profile", env.profile_dir,
+         "directory holding profile.textproto (hub address, certificate, "
+         "key, CA)")
       ->envname("HUBCTL_PROFILE");
   hub::client::WhoAmICommand whoami(app);
   try {

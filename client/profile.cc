@@ -6,10 +6,12 @@
 
 namespace hub::client {
 
-absl::StatusOr<prevent::config::v1::ClientProfile> LoadProfile(const std::string& dir) {
+absl::StatusOr<prevent::config::v1::ClientProfile> LoadProfile(
+    const std::string& dir) {
   if (dir.empty()) {
     return absl::FailedPreconditionError(
-        "no profile: pass --profile DIR (the directory holding profile.textproto)");
+        "no profile: pass --profile DIR (the directory holding "
+        "profile.textproto)");
   }
   const std::string path = absl::StrCat(dir, "/profile.textproto");
   prevent::config::v1::ClientProfile profile;
@@ -34,8 +36,9 @@ absl::StatusOr<prevent::config::v1::ClientProfile> LoadProfile(const std::string
           absl::StrCat(path, ": ", f.name, " is required"));
     }
   }
-  for (std::string* p : {profile.mutable_cert_file(), profile.mutable_key_file(),
-                         profile.mutable_ca_file(), profile.mutable_cache_path()}) {
+  for (std::string* p :
+       {profile.mutable_cert_file(), profile.mutable_key_file(),
+        profile.mutable_ca_file(), profile.mutable_cache_path()}) {
     *p = common::ResolvePath(dir, *p);
   }
   return profile;

@@ -1,4 +1,5 @@
-// A user's hubctl profile: DIR/profile.textproto (prevent.config.v1.ClientProfile).
+// A user's hubctl profile: DIR/profile.textproto
+// (prevent.config.v1.ClientProfile).
 #ifndef HUB_CLIENT_PROFILE_H_
 #define HUB_CLIENT_PROFILE_H_
 
@@ -13,7 +14,8 @@ namespace hub::client {
 // hub_address, cert_file, key_file and ca_file are set. On failure returns
 // FAILED_PRECONDITION naming the file and what to fix (a missing profile is a
 // local problem, not a hub's "not found").
-absl::StatusOr<prevent::config::v1::ClientProfile> LoadProfile(const std::string& dir);
+absl::StatusOr<prevent::config::v1::ClientProfile> LoadProfile(
+    const std::string& dir);
 
 }  // namespace hub::client
 

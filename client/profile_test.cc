@@ -1,8 +1,9 @@
 #include "client/profile.h"
 
-#include <fstream>
 #include <stdlib.h>
 #include <unistd.h>
+
+#include <fstream>
 
 #include "common/status_matchers.h"
 #include "gmock/gmock.h"
@@ -31,8 +32,11 @@ class ProfileTest : public ::testing::Test {
 };
 
 TEST_F(ProfileTest, ResolvesFilesAgainstTheProfileDirectory) {
-  Write(R"pb(hub_address: "127.0.0.1:7443" cert_file: "me.pem" key_file: "me.key"
-             ca_file: "/etc/hub/ca.pem" cache_path: "cache.db")pb");
+  Write(R"pb(hub_address: "127.0.0.1:7443"
+             cert_file: "me.pem"
+             key_file: "me.key"
+             ca_file: "/etc/hub/ca.pem"
+             cache_path: "cache.db")pb");
   auto profile = LoadProfile(dir_);
   ASSERT_THAT(profile, IsOk());
   EXPECT_EQ(profile->hub_address(), "127.0.0.1:7443");
@@ -43,15 +47,17 @@ TEST_F(ProfileTest, ResolvesFilesAgainstTheProfileDirectory) {
 
 TEST_F(ProfileTest, MissingProfileIsALocalProblem) {
   EXPECT_THAT(LoadProfile(dir_ + "/nope"),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("profile.textproto")));
-  EXPECT_THAT(LoadProfile(""),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("--profile")));
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("profile.textproto")));
+  EXPECT_THAT(LoadProfile(""), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                        HasSubstr("--profile")));
 }
 
 TEST_F(ProfileTest, MissingFieldIsNamed) {
-  Write(R"pb(hub_address: "127.0.0.1:7443" cert_file: "me.pem" ca_file: "ca.pem")pb");
-  EXPECT_THAT(LoadProfile(dir_),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("key_file is required")));
+  Write(
+      R"pb(hub_address: "127.0.0.1:7443" cert_file: "me.pem" ca_file: "ca.pem")pb");
+  EXPECT_THAT(LoadProfile(dir_), StatusIs(absl::StatusCode::kFailedPrecondition,
+                                          HasSubstr("key_file is required")));
 }
 
 }  // namespace

@@ -13,7 +13,8 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     int err = errno;
-    std::string what = absl::StrCat("cannot read ", path, ": ", std::strerror(err));
+    std::string what =
+        absl::StrCat("cannot read ", path, ": ", std::strerror(err));
     if (err == ENOENT) return absl::NotFoundError(what);
     return absl::FailedPreconditionError(what);
   }

@@ -56,10 +56,10 @@ void AppendValue(std::string& out, absl::string_view v) {
 }  // namespace
 
 LogLine::LogLine(Severity severity, absl::string_view event) {
-  line_ = absl::StrCat(
-      "ts=",
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
-      " level=", SeverityName(severity), " event=");
+  line_ = absl::StrCat("ts=",
+                       absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
+                                        absl::UTCTimeZone()),
+                       " level=", SeverityName(severity), " event=");
   AppendValue(line_, event);
 }
 

@@ -15,7 +15,8 @@ TEST(LogLineTest, WritesOneKeyValueLine) {
   LogLine(Severity::kInfo, "rpc").Add("method", "/a.B/C").Add("latency_us", 42);
   std::string out = testing::internal::GetCapturedStderr();
   EXPECT_THAT(out, StartsWith("ts="));
-  EXPECT_THAT(out, HasSubstr(" level=INFO event=rpc method=/a.B/C latency_us=42"));
+  EXPECT_THAT(out,
+              HasSubstr(" level=INFO event=rpc method=/a.B/C latency_us=42"));
   EXPECT_THAT(out, EndsWith("\n"));
   EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1);
 }
@@ -32,7 +33,8 @@ TEST(LogLineTest, QuotesAndEscapesSoAValueCannotForgeALine) {
 TEST(LogLineTest, EmptyValueIsQuoted) {
   testing::internal::CaptureStderr();
   LogLine(Severity::kError, "x").Add("principal", "");
-  EXPECT_THAT(testing::internal::GetCapturedStderr(), HasSubstr(R"(principal="")"));
+  EXPECT_THAT(testing::internal::GetCapturedStderr(),
+              HasSubstr(R"(principal="")"));
 }
 
 }  // namespace

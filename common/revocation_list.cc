@@ -31,8 +31,8 @@ absl::StatusOr<RevocationList> RevocationList::FromPem(
   std::unique_ptr<X509_CRL, CrlDeleter> crl(
       PEM_read_bio_X509_CRL(bio.get(), nullptr, nullptr, nullptr));
   if (crl == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("not a PEM certificate revocation list: ", OpenSslError()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "not a PEM certificate revocation list: ", OpenSslError()));
   }
   if (X509_NAME_cmp(X509_CRL_get_issuer(crl.get()),
                     X509_get_subject_name(issuer.get())) != 0) {
@@ -42,9 +42,9 @@ absl::StatusOr<RevocationList> RevocationList::FromPem(
   EVP_PKEY* key = X509_get0_pubkey(issuer.get());
   if (key == nullptr || X509_CRL_verify(crl.get(), key) != 1) {
     ERR_clear_error();
-    return absl::FailedPreconditionError(absl::StrCat(
-        "revocation list signature does not verify with the CA '",
-        issuer.subject(), "'"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("revocation list signature does not verify with the CA '",
+                     issuer.subject(), "'"));
   }
 
   RevocationList list;
@@ -59,7 +59,8 @@ absl::StatusOr<RevocationList> RevocationList::FromPem(
     std::unique_ptr<BIGNUM, BnDeleter> bn(ASN1_INTEGER_to_BN(serial, nullptr));
     char* hex = bn ? BN_bn2hex(bn.get()) : nullptr;
     if (hex == nullptr) {
-      return absl::InvalidArgumentError("revocation list has an unreadable serial");
+      return absl::InvalidArgumentError(
+          "revocation list has an unreadable serial");
     }
     list.revoked_.insert(hex);
     OPENSSL_free(hex);

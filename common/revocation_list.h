@@ -5,10 +5,10 @@
 #define HUB_COMMON_REVOCATION_LIST_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/x509_certificate.h"
 

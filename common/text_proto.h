@@ -3,13 +3,13 @@
 #ifndef HUB_COMMON_TEXT_PROTO_H_
 #define HUB_COMMON_TEXT_PROTO_H_
 
-#include <string>
-#include "absl/strings/string_view.h"
-
 #include <google/protobuf/message.h>
 #include <google/protobuf/text_format.h>
 
+#include <string>
+
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace hub::common {
 
@@ -17,10 +17,10 @@ namespace hub::common {
 // not null it receives where each field was found, for later semantic errors.
 // On failure returns INVALID_ARGUMENT with every syntax error, one per line,
 // as "filename:line:column: message"; `*out` is then unspecified.
-absl::Status ParseTextProto(absl::string_view text, absl::string_view filename,
-                            google::protobuf::Message* out,
-                            google::protobuf::TextFormat::ParseInfoTree*
-                                locations = nullptr);
+absl::Status ParseTextProto(
+    absl::string_view text, absl::string_view filename,
+    google::protobuf::Message* out,
+    google::protobuf::TextFormat::ParseInfoTree* locations = nullptr);
 
 // Reads and parses the file at `path` as above.
 absl::Status ParseTextProtoFile(const std::string& path,

@@ -13,9 +13,10 @@ using ::testing::HasSubstr;
 
 TEST(TextProtoTest, ParsesValidText) {
   prevent::config::v1::HubConfig config;
-  ASSERT_THAT(ParseTextProto("listen_address: \"127.0.0.1:0\"\ndrain_seconds: 5",
-                             "hub.textproto", &config),
-              IsOk());
+  ASSERT_THAT(
+      ParseTextProto("listen_address: \"127.0.0.1:0\"\ndrain_seconds: 5",
+                     "hub.textproto", &config),
+      IsOk());
   EXPECT_EQ(config.listen_address(), "127.0.0.1:0");
   EXPECT_EQ(config.drain_seconds(), 5u);
 }

@@ -60,8 +60,8 @@ absl::Time Asn1TimeToAbsl(const ASN1_TIME* t) {
   return absl::FromTimeT(timegm(&tm));
 }
 
-
-absl::StatusOr<X509Certificate> X509Certificate::FromPem(absl::string_view pem) {
+absl::StatusOr<X509Certificate> X509Certificate::FromPem(
+    absl::string_view pem) {
   auto bio = MemBio(pem);
   X509Certificate cert;
   cert.x509_.reset(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr));
@@ -105,10 +105,12 @@ absl::StatusOr<X509Certificate> X509Certificate::FromPem(absl::string_view pem) 
   return cert;
 }
 
-absl::Status X509Certificate::VerifySignedBy(const X509Certificate& issuer) const {
+absl::Status X509Certificate::VerifySignedBy(
+    const X509Certificate& issuer) const {
   if (X509_check_issued(issuer.get(), get()) != X509_V_OK) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "certificate '", subject_, "' was not issued by '", issuer.subject_, "'"));
+    return absl::FailedPreconditionError(absl::StrCat("certificate '", subject_,
+                                                      "' was not issued by '",
+                                                      issuer.subject_, "'"));
   }
   EVP_PKEY* key = X509_get0_pubkey(issuer.get());
   if (key == nullptr || X509_verify(get(), key) != 1) {

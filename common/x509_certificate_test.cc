@@ -4,8 +4,8 @@
 
 #include <cstdlib>
 
-#include "common/file_util.h"
 #include "absl/time/civil_time.h"
+#include "common/file_util.h"
 #include "common/revocation_list.h"
 #include "common/status_matchers.h"
 #include "gmock/gmock.h"
@@ -35,8 +35,10 @@ X509Certificate Cert(const std::string& name) {
 
 TEST(X509CertificateTest, ReadsTheSpiffeIdAndValidity) {
   X509Certificate cert = Cert("clients/u-hokoro.pem");
-  EXPECT_THAT(cert.uri_sans(),
-              ElementsAre("spiffe://test.prevent-hub.example/partner/p-lbw/user/u-hokoro"));
+  EXPECT_THAT(
+      cert.uri_sans(),
+      ElementsAre(
+          "spiffe://test.prevent-hub.example/partner/p-lbw/user/u-hokoro"));
   EXPECT_LT(cert.not_before(), cert.not_after());
   EXPECT_THAT(cert.sha256_hex(), SizeIs(64));
   EXPECT_FALSE(cert.serial_hex().empty());
@@ -45,10 +47,12 @@ TEST(X509CertificateTest, ReadsTheSpiffeIdAndValidity) {
 
 TEST(X509CertificateTest, ReadsExactValidityDates) {
   X509Certificate cert = Cert("bad/expired.pem");
-  EXPECT_EQ(cert.not_before(), absl::FromCivil(absl::CivilSecond(2020, 1, 1, 0, 0, 0),
-                                               absl::UTCTimeZone()));
-  EXPECT_EQ(cert.not_after(), absl::FromCivil(absl::CivilSecond(2020, 2, 1, 0, 0, 0),
-                                              absl::UTCTimeZone()));
+  EXPECT_EQ(cert.not_before(),
+            absl::FromCivil(absl::CivilSecond(2020, 1, 1, 0, 0, 0),
+                            absl::UTCTimeZone()));
+  EXPECT_EQ(cert.not_after(),
+            absl::FromCivil(absl::CivilSecond(2020, 2, 1, 0, 0, 0),
+                            absl::UTCTimeZone()));
 }
 
 TEST(X509CertificateTest, NoSpiffeCertificateHasNoUris) {
@@ -57,7 +61,8 @@ TEST(X509CertificateTest, NoSpiffeCertificateHasNoUris) {
 
 TEST(X509CertificateTest, GarbageIsInvalidArgument) {
   EXPECT_THAT(X509Certificate::FromPem("not a certificate"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a PEM certificate")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("not a PEM certificate")));
 }
 
 TEST(X509CertificateTest, VerifiesItsIssuer) {
@@ -65,21 +70,25 @@ TEST(X509CertificateTest, VerifiesItsIssuer) {
   EXPECT_THAT(Cert("clients/u-hokoro.pem").VerifySignedBy(ca), IsOk());
   EXPECT_THAT(Cert("hub.pem").VerifySignedBy(ca), IsOk());
   EXPECT_THAT(Cert("bad/other-ca-client.pem").VerifySignedBy(ca),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not issued by")));
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("not issued by")));
 }
 
 TEST(X509CertificateTest, MatchesOnlyItsOwnKey) {
   X509Certificate cert = Cert("clients/u-hokoro.pem");
   EXPECT_THAT(cert.MatchesPrivateKey(Pem("clients/u-hokoro.key")), IsOk());
   EXPECT_THAT(cert.MatchesPrivateKey(Pem("bad/wrong-key.key")),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("does not belong")));
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("does not belong")));
   EXPECT_THAT(cert.MatchesPrivateKey("junk"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("not a PEM private key")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("not a PEM private key")));
 }
 
 TEST(RevocationListTest, ListsTheRevokedSerial) {
   X509Certificate ca = Cert("ca.pem");
-  absl::StatusOr<RevocationList> crl = RevocationList::FromPem(Pem("crl.pem"), ca);
+  absl::StatusOr<RevocationList> crl =
+      RevocationList::FromPem(Pem("crl.pem"), ca);
   ASSERT_THAT(crl, IsOk());
   EXPECT_EQ(crl->size(), 1u);
   EXPECT_TRUE(crl->IsRevoked(Cert("bad/revoked.pem").serial_hex()));
@@ -90,12 +99,14 @@ TEST(RevocationListTest, ListsTheRevokedSerial) {
 
 TEST(RevocationListTest, RefusesAListFromAnotherCa) {
   EXPECT_THAT(RevocationList::FromPem(Pem("crl.pem"), Cert("bad/other-ca.pem")),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("not issued by")));
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("not issued by")));
 }
 
 TEST(RevocationListTest, RefusesGarbage) {
   EXPECT_THAT(RevocationList::FromPem("junk", Cert("ca.pem")),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("revocation list")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("revocation list")));
 }
 
 }  // namespace

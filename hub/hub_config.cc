@@ -7,7 +7,8 @@
 
 namespace hub {
 
-absl::StatusOr<prevent::config::v1::HubConfig> LoadHubConfig(const std::string& path) {
+absl::StatusOr<prevent::config::v1::HubConfig> LoadHubConfig(
+    const std::string& path) {
   prevent::config::v1::HubConfig config;
   RETURN_IF_ERROR(common::ParseTextProtoFile(path, &config));
   const std::string dir = common::DirName(path);
@@ -26,8 +27,8 @@ absl::StatusOr<prevent::config::v1::HubConfig> LoadHubConfig(const std::string& 
   };
   for (const Field& f : fields) {
     if (f.value->empty()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(path, ": ", f.name, " is required; see docs/operations.md"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          path, ": ", f.name, " is required; see docs/operations.md"));
     }
     if (absl::string_view(f.name) != "listen_address") {
       *f.value = common::ResolvePath(dir, *f.value);

@@ -13,7 +13,8 @@ namespace hub {
 // config's directory and checks every required field is set. On failure
 // returns INVALID_ARGUMENT ("path:line:col: ..." for syntax, "path: field is
 // required ..." for a missing field) or NOT_FOUND for a missing file.
-absl::StatusOr<prevent::config::v1::HubConfig> LoadHubConfig(const std::string& path);
+absl::StatusOr<prevent::config::v1::HubConfig> LoadHubConfig(
+    const std::string& path);
 
 }  // namespace hub
 

@@ -1,8 +1,9 @@
 #include "hub/hub_config.h"
 
-#include <fstream>
 #include <stdlib.h>
 #include <unistd.h>
+
+#include <fstream>
 
 #include "common/status_matchers.h"
 #include "gmock/gmock.h"
@@ -56,12 +57,14 @@ TEST_F(HubConfigTest, AMissingFieldIsNamed) {
   std::string text = kComplete;
   text.replace(text.find("crl_file"), 8, "# rl_file");
   EXPECT_THAT(LoadHubConfig(Write(text)),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("crl_file is required")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("crl_file is required")));
 }
 
 TEST_F(HubConfigTest, SyntaxErrorsNameTheLine) {
   EXPECT_THAT(LoadHubConfig(Write("listen_address: \"x\"\nport: 1\n")),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("hub.textproto:2:")));
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("hub.textproto:2:")));
 }
 
 }  // namespace

@@ -25,7 +25,8 @@ namespace hub {
 namespace {
 
 // Reads the file a config field names, saying which field on failure.
-absl::StatusOr<std::string> ReadConfigured(const char* field, const std::string& path) {
+absl::StatusOr<std::string> ReadConfigured(const char* field,
+                                           const std::string& path) {
   absl::StatusOr<std::string> contents = common::ReadFile(path);
   if (!contents.ok()) {
     return absl::Status(contents.status().code(),
@@ -60,25 +61,30 @@ HubServer::~HubServer() { Shutdown(absl::ZeroDuration()); }
 
 absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
     const prevent::config::v1::HubConfig& config, const common::Clock* clock) {
-  ASSIGN_OR_RETURN(std::string cert_pem, ReadConfigured("cert_file", config.cert_file()));
-  ASSIGN_OR_RETURN(std::string key_pem, ReadConfigured("key_file", config.key_file()));
-  ASSIGN_OR_RETURN(std::string ca_pem, ReadConfigured("ca_file", config.ca_file()));
-  ASSIGN_OR_RETURN(std::string crl_pem, ReadConfigured("crl_file", config.crl_file()));
+  ASSIGN_OR_RETURN(std::string cert_pem,
+                   ReadConfigured("cert_file", config.cert_file()));
+  ASSIGN_OR_RETURN(std::string key_pem,
+                   ReadConfigured("key_file", config.key_file()));
+  ASSIGN_OR_RETURN(std::string ca_pem,
+                   ReadConfigured("ca_file", config.ca_file()));
+  ASSIGN_OR_RETURN(std::string crl_pem,
+                   ReadConfigured("crl_file", config.crl_file()));
 
   absl::StatusOr<common::X509Certificate> hub_cert =
       common::X509Certificate::FromPem(cert_pem);
   RETURN_IF_ERROR(WithField("cert_file", hub_cert.status()));
   RETURN_IF_ERROR(WithField("key_file", hub_cert->MatchesPrivateKey(key_pem)));
-  absl::StatusOr<common::X509Certificate> ca = common::X509Certificate::FromPem(ca_pem);
+  absl::StatusOr<common::X509Certificate> ca =
+      common::X509Certificate::FromPem(ca_pem);
   RETURN_IF_ERROR(WithField("ca_file", ca.status()));
   absl::StatusOr<common::RevocationList> crl =
       common::RevocationList::FromPem(crl_pem, *ca);
   RETURN_IF_ERROR(WithField("crl_file", crl.status()));
   if (clock->Now() > crl->next_update()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "crl_file: the revocation list expired at ",
-        common::FormatUtc(crl->next_update()),
-        "; install a fresh one from the partnership CA"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("crl_file: the revocation list expired at ",
+                     common::FormatUtc(crl->next_update()),
+                     "; install a fresh one from the partnership CA"));
   }
 
   absl::StatusOr<std::unique_ptr<const policy::Registry>> registry =
@@ -93,7 +99,8 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
   parts->store = std::move(store).value();
   parts->identity = std::make_unique<service::PeerIdentity>(
       std::shared_ptr<const policy::Registry>(std::move(registry).value()),
-      std::make_shared<const common::RevocationList>(std::move(crl).value()), clock);
+      std::make_shared<const common::RevocationList>(std::move(crl).value()),
+      clock);
   parts->runner = std::make_unique<service::CallRunner>(parts->identity.get());
   parts->identity_service =
       std::make_unique<service::IdentityService>(parts->runner.get());
@@ -101,12 +108,15 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
   // The TLS layer requires a client certificate chaining to the partnership
   // CA (gRPC's default floor is TLS 1.2); the auth processor then identifies
   // the principal on every call, for every service.
-  auto certificates = std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
-      ca_pem, std::vector<grpc::experimental::IdentityKeyCertPair>{{key_pem, cert_pem}});
+  auto certificates =
+      std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
+          ca_pem, std::vector<grpc::experimental::IdentityKeyCertPair>{
+                      {key_pem, cert_pem}});
   grpc::experimental::TlsServerCredentialsOptions tls(certificates);
   tls.watch_root_certs();
   tls.watch_identity_key_cert_pairs();
-  tls.set_cert_request_type(GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  tls.set_cert_request_type(
+      GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
   std::shared_ptr<grpc::ServerCredentials> credentials =
       grpc::experimental::TlsServerCredentials(tls);
   credentials->SetAuthMetadataProcessor(

@@ -1,13 +1,13 @@
 // hubd: the Prevent partnership hub.
-//   hubd --config FILE          serve until SIGTERM or SIGINT, then drain and exit 0
-//   hubd policy check FILE      validate a policy file (exit 0 valid, 1 invalid)
+//   hubd --config FILE          serve until SIGTERM or SIGINT, then drain and
+//   exit 0 hubd policy check FILE      validate a policy file (exit 0 valid, 1
+//   invalid)
+#include <grpc/support/log.h>
 #include <pthread.h>
 #include <signal.h>
 
 #include <cstdio>
 #include <iostream>
-
-#include <grpc/support/log.h>
 
 #include "CLI/CLI.hpp"
 #include "common/clock.h"
@@ -39,8 +39,9 @@ int CheckPolicy(const std::string& path) {
     std::cerr << registry.status().message() << "\n";
     return 1;
   }
-  std::cout << path << ": OK (" << (*registry)->file().partners_size() << " partners, "
-            << (*registry)->file().principals_size() << " principals)\n";
+  std::cout << path << ": OK (" << (*registry)->file().partners_size()
+            << " partners, " << (*registry)->file().principals_size()
+            << " principals)\n";
   return 0;
 }
 
@@ -55,15 +56,18 @@ int Serve(const std::string& config_path) {
   signal(SIGPIPE, SIG_IGN);
   gpr_set_log_function(LogGrpc);
 
-  absl::StatusOr<prevent::config::v1::HubConfig> config = hub::LoadHubConfig(config_path);
+  absl::StatusOr<prevent::config::v1::HubConfig> config =
+      hub::LoadHubConfig(config_path);
   if (!config.ok()) return Fail(config.status());
   absl::StatusOr<std::unique_ptr<hub::HubServer>> server =
       hub::HubServer::Start(*config, hub::common::Clock::Real());
   if (!server.ok()) return Fail(server.status());
 
   // Scripts wait for this one line on stdout to know the hub is serving.
-  std::string host = config->listen_address().substr(0, config->listen_address().rfind(':'));
-  std::cout << "hubd: serving on " << host << ":" << (*server)->port() << std::endl;
+  std::string host =
+      config->listen_address().substr(0, config->listen_address().rfind(':'));
+  std::cout << "hubd: serving on " << host << ":" << (*server)->port()
+            << std::endl;
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
@@ -84,7 +88,8 @@ int main(int argc, char** argv) {
   policy->require_subcommand(1);
   std::string policy_file;
   CLI::App* check = policy->add_subcommand("check", "validate a policy file");
-  check->add_option("FILE", policy_file, "policy file (text proto)")->required();
+  check->add_option("FILE", policy_file, "policy file (text proto)")
+      ->required();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

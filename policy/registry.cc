@@ -1,8 +1,8 @@
 #include "policy/registry.h"
 
-#include <vector>
-
 #include <google/protobuf/text_format.h>
+
+#include <vector>
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
@@ -30,8 +30,8 @@ class Problems {
   // is empty or was not written).
   void At(absl::string_view list, int index, absl::string_view field,
           absl::string_view what) {
-    const FieldDescriptor* list_fd = PolicyFile::descriptor()->FindFieldByName(
-        std::string(list));
+    const FieldDescriptor* list_fd =
+        PolicyFile::descriptor()->FindFieldByName(std::string(list));
     TextFormat::ParseLocation loc = tree_->GetLocation(list_fd, index);
     const TextFormat::ParseInfoTree* nested =
         tree_->GetTreeForNested(list_fd, index);
@@ -61,7 +61,8 @@ class Problems {
   void Add(TextFormat::ParseLocation loc, absl::string_view what) {
     int line = loc.line >= 0 ? loc.line + 1 : 1;
     int column = loc.column >= 0 ? loc.column + 1 : 1;
-    errors_.push_back(absl::StrCat(filename_, ":", line, ":", column, ": ", what));
+    errors_.push_back(
+        absl::StrCat(filename_, ":", line, ":", column, ": ", what));
   }
 
   std::string filename_;
@@ -75,26 +76,32 @@ void ValidatePartners(const PolicyFile& file, Problems& p) {
     const Partner& partner = file.partners(i);
     const std::string label = absl::StrCat("partner '", partner.id(), "'");
     if (partner.id().empty()) {
-      p.At("partners", i, "id", "partner has no id; give it a unique id such as \"P-LBW\"");
-    } else if (!seen.insert(partner.id()).second) {
       p.At("partners", i, "id",
-           absl::StrCat(label, " is defined twice; partner ids must be unique"));
+           "partner has no id; give it a unique id such as \"P-LBW\"");
+    } else if (!seen.insert(partner.id()).second) {
+      p.At(
+          "partners", i, "id",
+          absl::StrCat(label, " is defined twice; partner ids must be unique"));
     }
     if (partner.type() == Partner::TYPE_UNSPECIFIED) {
       p.At("partners", i, "type",
-           absl::StrCat(label, " has no type; set type (e.g. LOCAL_AUTHORITY, NHS_TRUST)"));
+           absl::StrCat(
+               label,
+               " has no type; set type (e.g. LOCAL_AUTHORITY, NHS_TRUST)"));
     }
     if (partner.status() == Partner::STATUS_UNSPECIFIED) {
       p.At("partners", i, "status",
-           absl::StrCat(label, " has no status; set status: ACTIVE, ONBOARDING, "
-                               "SUSPENDED or OFFBOARDED"));
+           absl::StrCat(label,
+                        " has no status; set status: ACTIVE, ONBOARDING, "
+                        "SUSPENDED or OFFBOARDED"));
     }
   }
 }
 
 void ValidatePrincipals(const PolicyFile& file, Problems& p) {
   absl::flat_hash_map<std::string, const Partner*> partners;
-  for (const Partner& partner : file.partners()) partners[partner.id()] = &partner;
+  for (const Partner& partner : file.partners())
+    partners[partner.id()] = &partner;
 
   absl::flat_hash_set<std::string> ids;
   absl::flat_hash_set<std::string> spiffe_ids;
@@ -106,13 +113,16 @@ void ValidatePrincipals(const PolicyFile& file, Problems& p) {
            "principal has no id; give it a unique id such as \"U-HOKORO\"");
     } else if (!ids.insert(principal.id()).second) {
       p.At("principals", i, "id",
-           absl::StrCat(label, " is defined twice; principal ids must be unique"));
+           absl::StrCat(label,
+                        " is defined twice; principal ids must be unique"));
     }
     auto partner = partners.find(principal.partner_id());
     if (partner == partners.end()) {
-      p.At("principals", i, "partner_id",
-           absl::StrCat(label, " names partner '", principal.partner_id(),
-                        "', which is not defined; add it to partners or fix partner_id"));
+      p.At(
+          "principals", i, "partner_id",
+          absl::StrCat(
+              label, " names partner '", principal.partner_id(),
+              "', which is not defined; add it to partners or fix partner_id"));
     }
     if (principal.roles().empty()) {
       p.At("principals", i, "roles",
@@ -126,7 +136,9 @@ void ValidatePrincipals(const PolicyFile& file, Problems& p) {
     }
     if (principal.status() == Principal::STATUS_UNSPECIFIED) {
       p.At("principals", i, "status",
-           absl::StrCat(label, " has no status; set status: ACTIVE, SUSPENDED or OFFBOARDED"));
+           absl::StrCat(
+               label,
+               " has no status; set status: ACTIVE, SUSPENDED or OFFBOARDED"));
     }
 
     absl::StatusOr<SpiffeId> spiffe = SpiffeId::Parse(principal.spiffe_id());
@@ -137,22 +149,26 @@ void ValidatePrincipals(const PolicyFile& file, Problems& p) {
     }
     if (spiffe->trust_domain != file.trust_domain()) {
       p.At("principals", i, "spiffe_id",
-           absl::StrCat(label, ": spiffe_id is in trust domain '", spiffe->trust_domain,
+           absl::StrCat(label, ": spiffe_id is in trust domain '",
+                        spiffe->trust_domain,
                         "' but this partnership's trust_domain is '",
                         file.trust_domain(), "'"));
     }
     // The SPIFFE ID must name the principal and its own partner, so a
     // certificate issued for one partner can never map to another's user.
-    const std::string want_partner = absl::AsciiStrToLower(principal.partner_id());
+    const std::string want_partner =
+        absl::AsciiStrToLower(principal.partner_id());
     const std::string want_user = absl::AsciiStrToLower(principal.id());
     if (spiffe->partner != want_partner || spiffe->user != want_user) {
       p.At("principals", i, "spiffe_id",
            absl::StrCat(label, ": spiffe_id must end /partner/", want_partner,
-                        "/user/", want_user, " (its partner_id and id in lower case)"));
+                        "/user/", want_user,
+                        " (its partner_id and id in lower case)"));
     }
     if (!spiffe_ids.insert(principal.spiffe_id()).second) {
       p.At("principals", i, "spiffe_id",
-           absl::StrCat(label, ": spiffe_id is already used by another principal"));
+           absl::StrCat(label,
+                        ": spiffe_id is already used by another principal"));
     }
   }
 }
@@ -179,14 +195,16 @@ absl::StatusOr<std::unique_ptr<const Registry>> Registry::Parse(
   absl::StatusOr<SpiffeId> probe = SpiffeId::Parse(
       absl::StrCat("spiffe://", file.trust_domain(), "/partner/p/user/u"));
   if (file.trust_domain().empty()) {
-    problems.AtTop("trust_domain",
-                   "trust_domain is missing; set it to the partnership CA's "
-                   "SPIFFE trust domain, e.g. \"wexcombe.prevent-hub.example\"");
+    problems.AtTop(
+        "trust_domain",
+        "trust_domain is missing; set it to the partnership CA's "
+        "SPIFFE trust domain, e.g. \"wexcombe.prevent-hub.example\"");
   } else if (!probe.ok()) {
-    problems.AtTop("trust_domain",
-                   absl::StrCat("trust_domain '", file.trust_domain(),
-                                "' is not a valid SPIFFE trust domain (lower-case "
-                                "letters, digits, '.', '-', '_')"));
+    problems.AtTop(
+        "trust_domain",
+        absl::StrCat("trust_domain '", file.trust_domain(),
+                     "' is not a valid SPIFFE trust domain (lower-case "
+                     "letters, digits, '.', '-', '_')"));
   }
   ValidatePartners(file, problems);
   ValidatePrincipals(file, problems);

@@ -11,17 +11,23 @@ using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 constexpr char kValid[] = R"pb(
-trust_domain: "td.example"
-partners { id: "P-LBW" name: "Borough" type: LOCAL_AUTHORITY status: ACTIVE }
-partners { id: "P-NHS1" name: "Trust" type: NHS_TRUST status: SUSPENDED }
-principals {
-  id: "U-HOKORO" partner_id: "P-LBW" roles: LA_PREVENT_COORDINATOR status: ACTIVE
-  spiffe_id: "spiffe://td.example/partner/p-lbw/user/u-hokoro"
-}
-principals {
-  id: "U-DRWHIT" partner_id: "P-NHS1" roles: NHS_PREVENT_LEAD status: ACTIVE
-  spiffe_id: "spiffe://td.example/partner/p-nhs1/user/u-drwhit"
-}
+  trust_domain: "td.example"
+  partners { id: "P-LBW" name: "Borough" type: LOCAL_AUTHORITY status: ACTIVE }
+  partners { id: "P-NHS1" name: "Trust" type: NHS_TRUST status: SUSPENDED }
+  principals {
+    id: "U-HOKORO"
+    partner_id: "P-LBW"
+    roles: LA_PREVENT_COORDINATOR
+    status: ACTIVE
+    spiffe_id: "spiffe://td.example/partner/p-lbw/user/u-hokoro"
+  }
+  principals {
+    id: "U-DRWHIT"
+    partner_id: "P-NHS1"
+    roles: NHS_PREVENT_LEAD
+    status: ACTIVE
+    spiffe_id: "spiffe://td.example/partner/p-nhs1/user/u-drwhit"
+  }
 )pb";
 
 TEST(RegistryTest, ParsesAValidFileAndFindsEveryone) {
@@ -29,34 +35,38 @@ TEST(RegistryTest, ParsesAValidFileAndFindsEveryone) {
   ASSERT_THAT(registry, IsOk());
   const Registry& r = **registry;
   EXPECT_EQ(r.trust_domain(), "td.example");
-  const Principal* p =
-      r.FindPrincipalBySpiffeId("spiffe://td.example/partner/p-lbw/user/u-hokoro");
+  const Principal* p = r.FindPrincipalBySpiffeId(
+      "spiffe://td.example/partner/p-lbw/user/u-hokoro");
   ASSERT_NE(p, nullptr);
   EXPECT_EQ(p->id(), "U-HOKORO");
   EXPECT_EQ(r.FindPrincipal("U-DRWHIT")->partner_id(), "P-NHS1");
   EXPECT_EQ(r.FindPartner("P-NHS1")->status(), Partner::SUSPENDED);
   EXPECT_EQ(r.FindPartner("P-NONE"), nullptr);
   EXPECT_EQ(r.FindPrincipal("U-NONE"), nullptr);
-  EXPECT_EQ(r.FindPrincipalBySpiffeId("spiffe://td.example/partner/p-lbw/user/u-x"),
-            nullptr);
+  EXPECT_EQ(
+      r.FindPrincipalBySpiffeId("spiffe://td.example/partner/p-lbw/user/u-x"),
+      nullptr);
 }
 
 TEST(RegistryTest, SyntaxErrorsNameLineAndColumn) {
-  EXPECT_THAT(Registry::Parse("trust_domain: \"x\"\npartners { idd: \"P\" }\n", "f.txt"),
+  EXPECT_THAT(Registry::Parse("trust_domain: \"x\"\npartners { idd: \"P\" }\n",
+                              "f.txt"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("f.txt:2:"), HasSubstr("idd"))));
 }
 
 TEST(RegistryTest, UnknownPartnerIsReportedAtItsLine) {
-  constexpr char kText[] = R"pb(trust_domain: "td.example"
-partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
-principals {
-  id: "U-X"
-  partner_id: "P-NOPE"
-  roles: NHS_REFERRER status: ACTIVE
-  spiffe_id: "spiffe://td.example/partner/p-nope/user/u-x"
-}
-)pb";
+  constexpr char kText[] =
+      R"pb(trust_domain: "td.example"
+           partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
+           principals {
+             id: "U-X"
+             partner_id: "P-NOPE"
+             roles: NHS_REFERRER
+             status: ACTIVE
+             spiffe_id: "spiffe://td.example/partner/p-nope/user/u-x"
+           }
+  )pb";
   EXPECT_THAT(Registry::Parse(kText, "p.txt"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("p.txt:5:3:"), HasSubstr("'P-NOPE'"),
@@ -64,56 +74,82 @@ principals {
 }
 
 TEST(RegistryTest, DuplicatesAreRefused) {
-  constexpr char kText[] = R"pb(trust_domain: "td.example"
-partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
-partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
-principals { id: "U-A" partner_id: "P-LBW" roles: PANEL_CHAIR status: ACTIVE
-  spiffe_id: "spiffe://td.example/partner/p-lbw/user/u-a" }
-principals { id: "U-A" partner_id: "P-LBW" roles: PANEL_CHAIR status: ACTIVE
-  spiffe_id: "spiffe://td.example/partner/p-lbw/user/u-a" }
-)pb";
+  constexpr char kText[] =
+      R"pb(trust_domain: "td.example"
+           partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
+           partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
+           principals {
+             id: "U-A"
+             partner_id: "P-LBW"
+             roles: PANEL_CHAIR
+             status: ACTIVE
+             spiffe_id: "spiffe://td.example/partner/p-lbw/user/u-a"
+           }
+           principals {
+             id: "U-A"
+             partner_id: "P-LBW"
+             roles: PANEL_CHAIR
+             status: ACTIVE
+             spiffe_id: "spiffe://td.example/partner/p-lbw/user/u-a"
+           }
+  )pb";
   EXPECT_THAT(Registry::Parse(kText, "d.txt"),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("d.txt:3:"), HasSubstr("partner 'P-LBW' is defined twice"),
+                       AllOf(HasSubstr("d.txt:3:"),
+                             HasSubstr("partner 'P-LBW' is defined twice"),
                              HasSubstr("principal 'U-A' is defined twice"),
                              HasSubstr("already used by another principal"))));
 }
 
 TEST(RegistryTest, SpiffeIdMustNameThePrincipalAndItsPartner) {
-  constexpr char kText[] = R"pb(trust_domain: "td.example"
-partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
-partners { id: "P-SO15D" type: CT_POLICE status: ACTIVE }
-principals { id: "U-A" partner_id: "P-LBW" roles: PANEL_CHAIR status: ACTIVE
-  spiffe_id: "spiffe://td.example/partner/p-so15d/user/u-a" }
-)pb";
+  constexpr char kText[] =
+      R"pb(trust_domain: "td.example"
+           partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
+           partners { id: "P-SO15D" type: CT_POLICE status: ACTIVE }
+           principals {
+             id: "U-A"
+             partner_id: "P-LBW"
+             roles: PANEL_CHAIR
+             status: ACTIVE
+             spiffe_id: "spiffe://td.example/partner/p-so15d/user/u-a"
+           }
+  )pb";
   EXPECT_THAT(Registry::Parse(kText, "s.txt"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("must end /partner/p-lbw/user/u-a")));
 }
 
 TEST(RegistryTest, SpiffeIdMustBeInTheTrustDomain) {
-  constexpr char kText[] = R"pb(trust_domain: "td.example"
-partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
-principals { id: "U-A" partner_id: "P-LBW" roles: PANEL_CHAIR status: ACTIVE
-  spiffe_id: "spiffe://other.example/partner/p-lbw/user/u-a" }
-)pb";
+  constexpr char kText[] =
+      R"pb(trust_domain: "td.example"
+           partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
+           principals {
+             id: "U-A"
+             partner_id: "P-LBW"
+             roles: PANEL_CHAIR
+             status: ACTIVE
+             spiffe_id: "spiffe://other.example/partner/p-lbw/user/u-a"
+           }
+  )pb";
   EXPECT_THAT(Registry::Parse(kText, "t.txt"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("trust domain 'other.example'")));
 }
 
 TEST(RegistryTest, MissingFieldsAreEachReported) {
-  constexpr char kText[] = R"pb(partners { id: "P-LBW" }
-principals { id: "U-A" partner_id: "P-LBW" spiffe_id: "not-a-uri" }
-)pb";
-  EXPECT_THAT(Registry::Parse(kText, "m.txt"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr("trust_domain is missing"),
-                             HasSubstr("partner 'P-LBW' has no type"),
-                             HasSubstr("partner 'P-LBW' has no status"),
-                             HasSubstr("principal 'U-A' has no roles"),
-                             HasSubstr("principal 'U-A' has no status"),
-                             HasSubstr("m.txt:2:44: principal 'U-A': spiffe_id"))));
+  constexpr char kText[] =
+      R"pb(partners { id: "P-LBW" }
+           principals { id: "U-A" partner_id: "P-LBW" spiffe_id: "not-a-uri" }
+  )pb";
+  EXPECT_THAT(
+      Registry::Parse(kText, "m.txt"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("trust_domain is missing"),
+                     HasSubstr("partner 'P-LBW' has no type"),
+                     HasSubstr("partner 'P-LBW' has no status"),
+                     HasSubstr("principal 'U-A' has no roles"),
+                     HasSubstr("principal 'U-A' has no status"),
+                     HasSubstr("m.txt:2:44: principal 'U-A': spiffe_id"))));
 }
 
 TEST(RegistryTest, TheDemoPartnershipIsValid) {
@@ -123,13 +159,15 @@ TEST(RegistryTest, TheDemoPartnershipIsValid) {
   EXPECT_EQ((*registry)->file().partners_size(), 9);
   EXPECT_EQ((*registry)->file().principals_size(), 16);
   EXPECT_NE((*registry)->FindPrincipalBySpiffeId(
-                "spiffe://wexcombe.prevent-hub.example/partner/p-so15d/user/u-dsallenby"),
+                "spiffe://wexcombe.prevent-hub.example/partner/p-so15d/user/"
+                "u-dsallenby"),
             nullptr);
 }
 
 TEST(RegistryTest, UnreadableFileIsNotFound) {
   EXPECT_THAT(Registry::Load("/nonexistent/policy.textproto"),
-              StatusIs(absl::StatusCode::kNotFound, HasSubstr("/nonexistent/policy.textproto")));
+              StatusIs(absl::StatusCode::kNotFound,
+                       HasSubstr("/nonexistent/policy.textproto")));
 }
 
 }  // namespace

@@ -5,9 +5,9 @@
 #define HUB_POLICY_SPIFFE_ID_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace hub::policy {
 

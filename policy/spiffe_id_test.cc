@@ -10,14 +10,15 @@ namespace {
 using ::testing::HasSubstr;
 
 TEST(SpiffeIdTest, ParsesPartnerAndUser) {
-  absl::StatusOr<SpiffeId> id =
-      SpiffeId::Parse("spiffe://wexcombe.prevent-hub.example/partner/p-lbw/user/u-hokoro");
+  absl::StatusOr<SpiffeId> id = SpiffeId::Parse(
+      "spiffe://wexcombe.prevent-hub.example/partner/p-lbw/user/u-hokoro");
   ASSERT_THAT(id, IsOk());
   EXPECT_EQ(id->trust_domain, "wexcombe.prevent-hub.example");
   EXPECT_EQ(id->partner, "p-lbw");
   EXPECT_EQ(id->user, "u-hokoro");
-  EXPECT_EQ(id->ToString(),
-            "spiffe://wexcombe.prevent-hub.example/partner/p-lbw/user/u-hokoro");
+  EXPECT_EQ(
+      id->ToString(),
+      "spiffe://wexcombe.prevent-hub.example/partner/p-lbw/user/u-hokoro");
 }
 
 TEST(SpiffeIdTest, RejectsOtherSchemes) {
@@ -38,13 +39,15 @@ TEST(SpiffeIdTest, RejectsWrongPaths) {
 }
 
 TEST(SpiffeIdTest, RejectsBadCharacters) {
-  EXPECT_THAT(SpiffeId::Parse("spiffe://TD/partner/p/user/u"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("trust domain")));
-  EXPECT_THAT(SpiffeId::Parse("spiffe://td/partner/p%20x/user/u"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("segment")));
-  EXPECT_THAT(SpiffeId::Parse("spiffe://td/partner/../user/u"),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("segment")));
+  EXPECT_THAT(
+      SpiffeId::Parse("spiffe://TD/partner/p/user/u"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("trust domain")));
+  EXPECT_THAT(
+      SpiffeId::Parse("spiffe://td/partner/p%20x/user/u"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("segment")));
+  EXPECT_THAT(
+      SpiffeId::Parse("spiffe://td/partner/../user/u"),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("segment")));
 }
 
 }  // namespace

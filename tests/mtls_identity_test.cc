@@ -1,14 +1,18 @@
 // A real hub (HubServer, as hubd runs it) on 127.0.0.1:0 over mutual TLS with
-// the certificates certs/make_certs.sh made for tests/testdata/policy.textproto.
-// Every bad certificate must be refused, with the status the caller sees
-// asserted; each test here would fail if that certificate were accepted.
+// the certificates certs/make_certs.sh made for
+// tests/testdata/policy.textproto. Every bad certificate must be refused, with
+// the status the caller sees asserted; each test here would fail if that
+// certificate were accepted.
 #include <grpcpp/create_channel.h>
+#include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/security/credentials.h>
+#include <grpcpp/support/byte_buffer.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include <cstdlib>
 
+#include "absl/synchronization/notification.h"
 #include "common/fake_clock.h"
 #include "common/file_util.h"
 #include "common/status_matchers.h"
@@ -17,10 +21,6 @@
 #include "gtest/gtest.h"
 #include "hub/hub_server.h"
 #include "proto/hub.grpc.pb.h"
-#include <grpcpp/generic/generic_stub.h>
-#include <grpcpp/support/byte_buffer.h>
-
-#include "absl/synchronization/notification.h"
 
 namespace hub {
 namespace {
@@ -48,14 +48,15 @@ grpc::Status HealthCheck(const std::shared_ptr<grpc::Channel>& channel,
                          std::string* response_bytes) {
   grpc::GenericStub stub(channel);
   grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(20));
   grpc::Slice empty("");
   grpc::ByteBuffer request(&empty, 1);
   grpc::ByteBuffer response;
   grpc::Status result;
   absl::Notification done;
-  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &request,
-                 &response, [&](grpc::Status s) {
+  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
+                 &request, &response, [&](grpc::Status s) {
                    result = std::move(s);
                    done.Notify();
                  });
@@ -63,7 +64,8 @@ grpc::Status HealthCheck(const std::shared_ptr<grpc::Channel>& channel,
   std::vector<grpc::Slice> slices;
   if (result.ok() && response.Dump(&slices).ok()) {
     for (const grpc::Slice& slice : slices) {
-      response_bytes->append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+      response_bytes->append(reinterpret_cast<const char*>(slice.begin()),
+                             slice.size());
     }
   }
   return result;
@@ -104,7 +106,9 @@ class MtlsIdentityTest : public ::testing::Test {
     ASSERT_GT(server_->port(), 0);
   }
 
-  std::string Target() const { return "127.0.0.1:" + std::to_string(server_->port()); }
+  std::string Target() const {
+    return "127.0.0.1:" + std::to_string(server_->port());
+  }
 
   // A channel presenting `cert`/`key` (none if empty) and trusting our CA.
   std::shared_ptr<grpc::Channel> TlsChannel(const std::string& cert,
@@ -119,13 +123,17 @@ class MtlsIdentityTest : public ::testing::Test {
   }
 
   static grpc::Status WhoAmI(const std::shared_ptr<grpc::Channel>& channel,
-                             WhoAmIResponse* response, const WhoAmIRequest& request = {}) {
+                             WhoAmIResponse* response,
+                             const WhoAmIRequest& request = {}) {
     grpc::ClientContext context;
-    context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
-    return IdentityService::NewStub(channel)->WhoAmI(&context, request, response);
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(20));
+    return IdentityService::NewStub(channel)->WhoAmI(&context, request,
+                                                     response);
   }
 
-  grpc::Status WhoAmIAs(const std::string& name, WhoAmIResponse* response = nullptr) const {
+  grpc::Status WhoAmIAs(const std::string& name,
+                        WhoAmIResponse* response = nullptr) const {
     WhoAmIResponse ignored;
     return WhoAmI(TlsChannel(name + ".pem", name + ".key"),
                   response != nullptr ? response : &ignored);
@@ -148,8 +156,10 @@ TEST_F(MtlsIdentityTest, AValidPrincipalIsToldWhoItIs) {
   EXPECT_EQ(me.partner_type(), prevent::policy::v1::Partner::LOCAL_AUTHORITY);
   ASSERT_EQ(me.roles_size(), 1);
   EXPECT_EQ(me.roles(0), prevent::policy::v1::LA_PREVENT_COORDINATOR);
-  EXPECT_EQ(me.spiffe_id(), "spiffe://test.prevent-hub.example/partner/p-lbw/user/u-hokoro");
-  EXPECT_EQ(me.certificate_not_after().seconds(), absl::ToUnixSeconds(good_not_after_));
+  EXPECT_EQ(me.spiffe_id(),
+            "spiffe://test.prevent-hub.example/partner/p-lbw/user/u-hokoro");
+  EXPECT_EQ(me.certificate_not_after().seconds(),
+            absl::ToUnixSeconds(good_not_after_));
   EXPECT_EQ(me.certificate_sha256().size(), 64u);
 
   WhoAmIResponse other;
@@ -162,26 +172,30 @@ TEST_F(MtlsIdentityTest, NoClientCertificateIsRefusedAtTheHandshake) {
   StartHub();
   WhoAmIResponse me;
   grpc::Status status = WhoAmI(TlsChannel("", ""), &me);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << status.error_message();
   EXPECT_TRUE(me.principal_id().empty());
 }
 
 TEST_F(MtlsIdentityTest, AnotherCasCertificateIsRefusedAtTheHandshake) {
   StartHub();
   grpc::Status status = WhoAmIAs("bad/other-ca-client");
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << status.error_message();
 }
 
 TEST_F(MtlsIdentityTest, AnExpiredCertificateIsRefusedAtTheHandshake) {
   StartHub();
   grpc::Status status = WhoAmIAs("bad/expired");
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << status.error_message();
 }
 
 TEST_F(MtlsIdentityTest, ANotYetValidCertificateIsRefusedAtTheHandshake) {
   StartHub();
   grpc::Status status = WhoAmIAs("bad/not-yet-valid");
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << status.error_message();
 }
 
 TEST_F(MtlsIdentityTest, ARevokedCertificateIsUnauthenticated) {
@@ -221,9 +235,10 @@ TEST_F(MtlsIdentityTest, AnOffboardedPrincipalIsPermissionDenied) {
 TEST_F(MtlsIdentityTest, APlaintextClientIsRefused) {
   StartHub();
   WhoAmIResponse me;
-  grpc::Status status =
-      WhoAmI(grpc::CreateChannel(Target(), grpc::InsecureChannelCredentials()), &me);
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << status.error_message();
+  grpc::Status status = WhoAmI(
+      grpc::CreateChannel(Target(), grpc::InsecureChannelCredentials()), &me);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << status.error_message();
   EXPECT_TRUE(me.principal_id().empty());
 }
 
@@ -247,7 +262,8 @@ TEST_F(MtlsIdentityTest, TheGateAlsoGuardsTheHealthService) {
   EXPECT_TRUE(refused.empty());
 
   std::string serving;
-  status = HealthCheck(TlsChannel("clients/u-hokoro.pem", "clients/u-hokoro.key"), &serving);
+  status = HealthCheck(
+      TlsChannel("clients/u-hokoro.pem", "clients/u-hokoro.key"), &serving);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(serving, std::string("\x08\x01", 2));
 }
@@ -257,15 +273,16 @@ TEST_F(MtlsIdentityTest, AMalformedRequestContextNamesTheField) {
   WhoAmIRequest request;
   request.mutable_context()->set_request_id(std::string(100, 'x'));
   WhoAmIResponse me;
-  grpc::Status status =
-      WhoAmI(TlsChannel("clients/u-hokoro.pem", "clients/u-hokoro.key"), &me, request);
+  grpc::Status status = WhoAmI(
+      TlsChannel("clients/u-hokoro.pem", "clients/u-hokoro.key"), &me, request);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("context.request_id"));
   EXPECT_TRUE(me.principal_id().empty());
 }
 
 TEST_F(MtlsIdentityTest, TheHubRefusesToStartWithAStaleRevocationList) {
-  clock_.Set(absl::FromCivil(absl::CivilSecond(2100, 1, 1, 0, 0, 0), absl::UTCTimeZone()));
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2100, 1, 1, 0, 0, 0),
+                             absl::UTCTimeZone()));
   EXPECT_THAT(HubServer::Start(config_, &clock_),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("crl_file: the revocation list expired")));
@@ -273,20 +290,23 @@ TEST_F(MtlsIdentityTest, TheHubRefusesToStartWithAStaleRevocationList) {
 
 TEST_F(MtlsIdentityTest, TheHubRefusesARevocationListFromAnotherCa) {
   config_.set_ca_file(CertsDir() + "/bad/other-ca.pem");
-  EXPECT_THAT(HubServer::Start(config_, &clock_),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("crl_file:")));
+  EXPECT_THAT(
+      HubServer::Start(config_, &clock_),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("crl_file:")));
 }
 
 TEST_F(MtlsIdentityTest, TheHubRefusesAKeyThatIsNotItsCertificates) {
   config_.set_key_file(CertsDir() + "/bad/wrong-key.key");
-  EXPECT_THAT(HubServer::Start(config_, &clock_),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("key_file:")));
+  EXPECT_THAT(
+      HubServer::Start(config_, &clock_),
+      StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("key_file:")));
 }
 
 TEST_F(MtlsIdentityTest, TheHubRefusesAnInvalidPolicyFile) {
   config_.set_policy_file(CertsDir() + "/ca.pem");
-  EXPECT_THAT(HubServer::Start(config_, &clock_),
-              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("policy_file:")));
+  EXPECT_THAT(
+      HubServer::Start(config_, &clock_),
+      StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("policy_file:")));
 }
 
 }  // namespace

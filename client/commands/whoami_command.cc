@@ -10,7 +10,8 @@
 namespace hub::client {
 
 WhoAmICommand::WhoAmICommand(CLI::App& app)
-    : command_(app.add_subcommand("whoami", "show who the hub takes you to be")) {
+    : command_(
+          app.add_subcommand("whoami", "show who the hub takes you to be")) {
   command_->add_flag("--json", json_, "print the answer as JSON");
 }
 
@@ -37,15 +38,17 @@ absl::Status WhoAmICommand::Run(const CommandEnv& env) const {
   for (int role : me.roles()) {
     roles.push_back(prevent::policy::v1::Role_Name(role));
   }
-  out << "principal    " << me.principal_id() << " (" << me.display_name() << ", "
-      << me.job_title() << ")\n"
-      << "partner      " << me.partner_id() << " (" << me.partner_name() << "), "
-      << prevent::policy::v1::Partner::Type_Name(me.partner_type()) << "\n"
+  out << "principal    " << me.principal_id() << " (" << me.display_name()
+      << ", " << me.job_title() << ")\n"
+      << "partner      " << me.partner_id() << " (" << me.partner_name()
+      << "), " << prevent::policy::v1::Partner::Type_Name(me.partner_type())
+      << "\n"
       << "roles        " << absl::StrJoin(roles, ", ") << "\n"
       << "areas        " << absl::StrJoin(me.areas(), ", ") << "\n"
       << "identity     " << me.spiffe_id() << "\n"
       << "certificate  expires "
-      << common::FormatUtc(absl::FromUnixSeconds(me.certificate_not_after().seconds()))
+      << common::FormatUtc(
+             absl::FromUnixSeconds(me.certificate_not_after().seconds()))
       << ", sha256 " << me.certificate_sha256() << "\n";
   return absl::OkStatus();
 }

@@ -19,8 +19,8 @@ grpc::Status CallRunner::Run(
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - start)
                           .count();
-  common::LogLine(status.ok() ? common::Severity::kInfo : common::Severity::kWarning,
-                  "rpc")
+  common::LogLine(
+      status.ok() ? common::Severity::kInfo : common::Severity::kWarning, "rpc")
       .Add("method", method)
       .Add("principal", peer.ok() ? peer->principal->id() : "-")
       .Add("partner", peer.ok() ? peer->partner->id() : "-")

@@ -7,10 +7,9 @@
 
 #include <grpcpp/server_context.h>
 
-#include "absl/strings/string_view.h"
-
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "hub/service/peer_identity.h"
 
 namespace hub::service {
@@ -22,8 +21,9 @@ class CallRunner {
 
   // Identifies the caller of `context` and, if that succeeds, runs `body`.
   // Returns the body's status, or the identification failure, for gRPC.
-  grpc::Status Run(absl::string_view method, grpc::ServerContext* context,
-                   absl::FunctionRef<absl::Status(const AuthenticatedPeer&)> body) const;
+  grpc::Status Run(
+      absl::string_view method, grpc::ServerContext* context,
+      absl::FunctionRef<absl::Status(const AuthenticatedPeer&)> body) const;
 
  private:
   const PeerIdentity* const identity_;

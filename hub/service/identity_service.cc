@@ -5,9 +5,10 @@
 
 namespace hub::service {
 
-grpc::Status IdentityService::WhoAmI(grpc::ServerContext* context,
-                                     const prevent::hub::v1::WhoAmIRequest* request,
-                                     prevent::hub::v1::WhoAmIResponse* response) {
+grpc::Status IdentityService::WhoAmI(
+    grpc::ServerContext* context,
+    const prevent::hub::v1::WhoAmIRequest* request,
+    prevent::hub::v1::WhoAmIResponse* response) {
   return runner_->Run(
       "/prevent.hub.v1.IdentityService/WhoAmI", context,
       [&](const AuthenticatedPeer& peer) -> absl::Status {

@@ -8,7 +8,8 @@
 
 namespace hub::service {
 
-class IdentityService final : public prevent::hub::v1::IdentityService::Service {
+class IdentityService final
+    : public prevent::hub::v1::IdentityService::Service {
  public:
   // `runner` must outlive the service.
   explicit IdentityService(const CallRunner* runner) : runner_(runner) {}

@@ -14,7 +14,8 @@ namespace hub::service {
 class PeerAuthProcessor final : public grpc::AuthMetadataProcessor {
  public:
   // `identity` must outlive this processor.
-  explicit PeerAuthProcessor(const PeerIdentity* identity) : identity_(identity) {}
+  explicit PeerAuthProcessor(const PeerIdentity* identity)
+      : identity_(identity) {}
 
   // The check is in memory and never blocks, so it runs inline.
   bool IsBlocking() const override { return false; }

@@ -34,9 +34,10 @@ const char* StatusName(policy::Partner::Status s) {
 
 }  // namespace
 
-PeerIdentity::PeerIdentity(std::shared_ptr<const policy::Registry> registry,
-                           std::shared_ptr<const common::RevocationList> revocations,
-                           const common::Clock* clock)
+PeerIdentity::PeerIdentity(
+    std::shared_ptr<const policy::Registry> registry,
+    std::shared_ptr<const common::RevocationList> revocations,
+    const common::Clock* clock)
     : registry_(std::move(registry)),
       revocations_(std::move(revocations)),
       clock_(clock) {}
@@ -55,24 +56,27 @@ absl::StatusOr<AuthenticatedPeer> PeerIdentity::Authenticate(
 
   const absl::Time now = clock_->Now();
   if (now > revocations_->next_update()) {
-    return absl::UnavailableError(absl::StrCat(
-        "the hub's revocation list expired at ",
-        common::FormatUtc(revocations_->next_update()),
-        "; the hub refuses all callers until its operator installs a fresh one"));
+    return absl::UnavailableError(
+        absl::StrCat("the hub's revocation list expired at ",
+                     common::FormatUtc(revocations_->next_update()),
+                     "; the hub refuses all callers until its operator "
+                     "installs a fresh one"));
   }
   if (now < cert->not_before()) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "client certificate is not valid until ", common::FormatUtc(cert->not_before())));
+    return absl::UnauthenticatedError(
+        absl::StrCat("client certificate is not valid until ",
+                     common::FormatUtc(cert->not_before())));
   }
   if (now >= cert->not_after()) {
-    return absl::UnauthenticatedError(
-        absl::StrCat("client certificate expired at ", common::FormatUtc(cert->not_after()),
-                     "; ask your partnership administrator for a new one"));
+    return absl::UnauthenticatedError(absl::StrCat(
+        "client certificate expired at ", common::FormatUtc(cert->not_after()),
+        "; ask your partnership administrator for a new one"));
   }
   if (revocations_->IsRevoked(cert->serial_hex())) {
-    return absl::UnauthenticatedError(absl::StrCat(
-        "client certificate (serial ", cert->serial_hex(),
-        ") has been revoked; ask your partnership administrator for a new one"));
+    return absl::UnauthenticatedError(
+        absl::StrCat("client certificate (serial ", cert->serial_hex(),
+                     ") has been revoked; ask your partnership administrator "
+                     "for a new one"));
   }
 
   const std::string* spiffe_id = nullptr;
@@ -86,20 +90,23 @@ absl::StatusOr<AuthenticatedPeer> PeerIdentity::Authenticate(
   }
   if (spiffe_id == nullptr) {
     return absl::UnauthenticatedError(
-        "client certificate carries no SPIFFE ID; it was not issued for this hub");
+        "client certificate carries no SPIFFE ID; it was not issued for this "
+        "hub");
   }
   const policy::Principal* principal =
       registry_->FindPrincipalBySpiffeId(*spiffe_id);
   if (principal == nullptr) {
-    return absl::UnauthenticatedError(
-        absl::StrCat("identity ", *spiffe_id, " is not registered with this hub"));
+    return absl::UnauthenticatedError(absl::StrCat(
+        "identity ", *spiffe_id, " is not registered with this hub"));
   }
   if (principal->status() != policy::Principal::ACTIVE) {
-    return absl::PermissionDeniedError(absl::StrCat(
-        "principal ", principal->id(), " is ", StatusName(principal->status())));
+    return absl::PermissionDeniedError(
+        absl::StrCat("principal ", principal->id(), " is ",
+                     StatusName(principal->status())));
   }
   // Registry validation guarantees the partner exists.
-  const policy::Partner* partner = registry_->FindPartner(principal->partner_id());
+  const policy::Partner* partner =
+      registry_->FindPartner(principal->partner_id());
   HUB_CHECK(partner != nullptr);
   if (partner->status() != policy::Partner::ACTIVE) {
     return absl::PermissionDeniedError(absl::StrCat(

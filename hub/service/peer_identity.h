@@ -9,9 +9,9 @@
 
 #include <memory>
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "common/revocation_list.h"
@@ -41,11 +41,13 @@ class PeerIdentity {
   // REQUIRES: the TLS handshake verified `cert_pem` chains to the CA.
   // Returns, with a message the caller can act on:
   //   UNAUTHENTICATED     no certificate, not yet valid, expired, revoked, no
-  //                       single SPIFFE ID, or an identity the hub does not know;
+  //                       single SPIFFE ID, or an identity the hub does not
+  //                       know;
   //   PERMISSION_DENIED   the principal or its partner is not ACTIVE;
   //   UNAVAILABLE         the revocation list is past its next update, so no
   //                       certificate can be trusted (fail closed).
-  absl::StatusOr<AuthenticatedPeer> Authenticate(absl::string_view cert_pem) const;
+  absl::StatusOr<AuthenticatedPeer> Authenticate(
+      absl::string_view cert_pem) const;
 
  private:
   const std::shared_ptr<const policy::Registry> registry_;

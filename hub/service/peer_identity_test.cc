@@ -31,8 +31,8 @@ std::string Pem(const std::string& name) {
 class PeerIdentityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto registry =
-        policy::Registry::Load(HUB_SOURCE_DIR "/tests/testdata/policy.textproto");
+    auto registry = policy::Registry::Load(HUB_SOURCE_DIR
+                                           "/tests/testdata/policy.textproto");
     ASSERT_THAT(registry, IsOk());
     auto ca = common::X509Certificate::FromPem(Pem("ca.pem"));
     ASSERT_THAT(ca, IsOk());
@@ -69,22 +69,27 @@ TEST_F(PeerIdentityTest, MapsAValidCertificateToItsPrincipalAndPartner) {
 
 TEST_F(PeerIdentityTest, NoCertificateIsUnauthenticated) {
   EXPECT_THAT(identity_->Authenticate(""),
-              StatusIs(StatusCode::kUnauthenticated, HasSubstr("no client certificate")));
-  EXPECT_THAT(identity_->Authenticate("garbage"),
-              StatusIs(StatusCode::kUnauthenticated, HasSubstr("could not be read")));
+              StatusIs(StatusCode::kUnauthenticated,
+                       HasSubstr("no client certificate")));
+  EXPECT_THAT(
+      identity_->Authenticate("garbage"),
+      StatusIs(StatusCode::kUnauthenticated, HasSubstr("could not be read")));
 }
 
 TEST_F(PeerIdentityTest, ExpiredCertificateIsUnauthenticated) {
   EXPECT_THAT(identity_->Authenticate(Pem("bad/expired.pem")),
-              StatusIs(StatusCode::kUnauthenticated, HasSubstr("expired at 2020-02-01")));
+              StatusIs(StatusCode::kUnauthenticated,
+                       HasSubstr("expired at 2020-02-01")));
 }
 
 TEST_F(PeerIdentityTest, NotYetValidCertificateIsUnauthenticated) {
   EXPECT_THAT(identity_->Authenticate(Pem("bad/not-yet-valid.pem")),
-              StatusIs(StatusCode::kUnauthenticated, HasSubstr("not valid until 2099")));
+              StatusIs(StatusCode::kUnauthenticated,
+                       HasSubstr("not valid until 2099")));
 }
 
-TEST_F(PeerIdentityTest, ACertificateThatExpiresMidConnectionIsRefusedFromThenOn) {
+TEST_F(PeerIdentityTest,
+       ACertificateThatExpiresMidConnectionIsRefusedFromThenOn) {
   // The fixture's revocation list outlives its client certificates.
   ASSERT_LT(good_not_after_, crl_next_update_);
   ASSERT_THAT(identity_->Authenticate(Pem("clients/u-hokoro.pem")), IsOk());
@@ -94,18 +99,21 @@ TEST_F(PeerIdentityTest, ACertificateThatExpiresMidConnectionIsRefusedFromThenOn
 }
 
 TEST_F(PeerIdentityTest, RevokedCertificateIsUnauthenticated) {
-  EXPECT_THAT(identity_->Authenticate(Pem("bad/revoked.pem")),
-              StatusIs(StatusCode::kUnauthenticated, HasSubstr("has been revoked")));
+  EXPECT_THAT(
+      identity_->Authenticate(Pem("bad/revoked.pem")),
+      StatusIs(StatusCode::kUnauthenticated, HasSubstr("has been revoked")));
 }
 
 TEST_F(PeerIdentityTest, CertificateWithoutSpiffeIdIsUnauthenticated) {
-  EXPECT_THAT(identity_->Authenticate(Pem("bad/no-spiffe.pem")),
-              StatusIs(StatusCode::kUnauthenticated, HasSubstr("no SPIFFE ID")));
+  EXPECT_THAT(
+      identity_->Authenticate(Pem("bad/no-spiffe.pem")),
+      StatusIs(StatusCode::kUnauthenticated, HasSubstr("no SPIFFE ID")));
 }
 
 TEST_F(PeerIdentityTest, UnknownIdentityIsUnauthenticated) {
-  EXPECT_THAT(identity_->Authenticate(Pem("bad/unknown.pem")),
-              StatusIs(StatusCode::kUnauthenticated, HasSubstr("not registered")));
+  EXPECT_THAT(
+      identity_->Authenticate(Pem("bad/unknown.pem")),
+      StatusIs(StatusCode::kUnauthenticated, HasSubstr("not registered")));
 }
 
 TEST_F(PeerIdentityTest, OffboardedPrincipalIsPermissionDenied) {
@@ -122,8 +130,9 @@ TEST_F(PeerIdentityTest, SuspendedPartnerIsPermissionDenied) {
 
 TEST_F(PeerIdentityTest, StaleRevocationListFailsClosedForEveryone) {
   clock_.Set(crl_next_update_ + absl::Seconds(1));
-  EXPECT_THAT(identity_->Authenticate(Pem("clients/u-hokoro.pem")),
-              StatusIs(StatusCode::kUnavailable, HasSubstr("revocation list expired")));
+  EXPECT_THAT(
+      identity_->Authenticate(Pem("clients/u-hokoro.pem")),
+      StatusIs(StatusCode::kUnavailable, HasSubstr("revocation list expired")));
 }
 
 }  // namespace

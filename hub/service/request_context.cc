@@ -11,8 +11,11 @@ int64_t Utf8Length(absl::string_view s) {
   int64_t count = 0;
   for (size_t i = 0; i < s.size();) {
     unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3
-                                                : (c >> 3) == 0x1e ? 4 : 0;
+    size_t len = c < 0x80           ? 1
+                 : (c >> 5) == 0x6  ? 2
+                 : (c >> 4) == 0xe  ? 3
+                 : (c >> 3) == 0x1e ? 4
+                                    : 0;
     if (len == 0 || i + len > s.size()) return -1;
     for (size_t k = 1; k < len; ++k) {
       if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return -1;
@@ -25,11 +28,12 @@ int64_t Utf8Length(absl::string_view s) {
 
 }  // namespace
 
-absl::Status ValidateRequestContext(const prevent::hub::v1::RequestContext& context) {
+absl::Status ValidateRequestContext(
+    const prevent::hub::v1::RequestContext& context) {
   if (!prevent::policy::v1::Purpose_IsValid(context.purpose())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("context.purpose: unknown purpose ", context.purpose(),
-                     "; use one of the purposes in the partnership's agreement"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "context.purpose: unknown purpose ", context.purpose(),
+        "; use one of the purposes in the partnership's agreement"));
   }
   int64_t chars = Utf8Length(context.justification());
   if (chars < 0) {

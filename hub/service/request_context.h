@@ -14,7 +14,8 @@ inline constexpr size_t kMaxRequestIdBytes = 64;
 // of at most 500 characters of valid UTF-8, a request_id of at most 64
 // printable ASCII characters. Otherwise INVALID_ARGUMENT naming the field
 // ("context.justification ...") and what to do.
-absl::Status ValidateRequestContext(const prevent::hub::v1::RequestContext& context);
+absl::Status ValidateRequestContext(
+    const prevent::hub::v1::RequestContext& context);
 
 }  // namespace hub::service
 

@@ -23,8 +23,9 @@ TEST(RequestContextTest, EmptyAndWellFormedContextsPass) {
 TEST(RequestContextTest, UnknownPurposeIsNamed) {
   RequestContext c;
   c.set_purpose(static_cast<prevent::policy::v1::Purpose>(999));
-  EXPECT_THAT(ValidateRequestContext(c),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("context.purpose")));
+  EXPECT_THAT(
+      ValidateRequestContext(c),
+      StatusIs(StatusCode::kInvalidArgument, HasSubstr("context.purpose")));
 }
 
 TEST(RequestContextTest, JustificationIsCountedInCharactersNotBytes) {
@@ -43,18 +44,21 @@ TEST(RequestContextTest, JustificationIsCountedInCharactersNotBytes) {
 TEST(RequestContextTest, InvalidUtf8IsRefused) {
   RequestContext c;
   c.set_justification("ok \xff");
-  EXPECT_THAT(ValidateRequestContext(c),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("not valid UTF-8")));
+  EXPECT_THAT(
+      ValidateRequestContext(c),
+      StatusIs(StatusCode::kInvalidArgument, HasSubstr("not valid UTF-8")));
 }
 
 TEST(RequestContextTest, RequestIdIsBoundedAndPrintable) {
   RequestContext c;
   c.set_request_id(std::string(65, 'a'));
   EXPECT_THAT(ValidateRequestContext(c),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("context.request_id: 65")));
+              StatusIs(StatusCode::kInvalidArgument,
+                       HasSubstr("context.request_id: 65")));
   c.set_request_id("has space");
-  EXPECT_THAT(ValidateRequestContext(c),
-              StatusIs(StatusCode::kInvalidArgument, HasSubstr("printable ASCII")));
+  EXPECT_THAT(
+      ValidateRequestContext(c),
+      StatusIs(StatusCode::kInvalidArgument, HasSubstr("printable ASCII")));
 }
 
 }  // namespace

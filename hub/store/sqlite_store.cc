@@ -79,14 +79,14 @@ SqliteStore::~SqliteStore() {
 absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     const std::string& path, const common::Clock* clock) {
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &db,
-                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
-                               SQLITE_OPEN_NOMUTEX,
-                           nullptr);
+  int rc = sqlite3_open_v2(
+      path.c_str(), &db,
+      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+      nullptr);
   if (rc != SQLITE_OK) {
-    absl::Status s = absl::UnavailableError(absl::StrCat(
-        "cannot open database ", path, ": ", sqlite3_errstr(rc),
-        "; check the directory exists and hubd may write to it"));
+    absl::Status s = absl::UnavailableError(
+        absl::StrCat("cannot open database ", path, ": ", sqlite3_errstr(rc),
+                     "; check the directory exists and hubd may write to it"));
     sqlite3_close_v2(db);
     return s;
   }
@@ -98,9 +98,9 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   ASSIGN_OR_RETURN(std::string mode,
                    QueryText(db, "PRAGMA journal_mode=WAL", path));
   if (mode != "wal") {
-    return absl::FailedPreconditionError(absl::StrCat(
-        path, ": SQLite refused WAL mode (journal_mode is '", mode,
-        "'); put the database on a local file system"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": SQLite refused WAL mode (journal_mode is '", mode,
+                     "'); put the database on a local file system"));
   }
   RETURN_IF_ERROR(Exec(db, "PRAGMA synchronous=FULL", path));
   RETURN_IF_ERROR(Exec(db, "PRAGMA foreign_keys=ON", path));
@@ -113,10 +113,10 @@ absl::Status SqliteStore::Migrate(const common::Clock* clock) {
                    QueryText(db_, "PRAGMA user_version", path_));
   int version = std::atoi(version_text.c_str());
   if (version > LatestSchemaVersion()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        path_, ": database schema version ", version,
-        " is newer than this hubd knows (", LatestSchemaVersion(),
-        "); run a newer hubd"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(path_, ": database schema version ", version,
+                     " is newer than this hubd knows (", LatestSchemaVersion(),
+                     "); run a newer hubd"));
   }
   // Each step, with its version bump, commits or rolls back as one.
   for (int v = version; v < LatestSchemaVersion(); ++v) {
@@ -134,8 +134,9 @@ absl::Status SqliteStore::Migrate(const common::Clock* clock) {
   }
   schema_version_ = LatestSchemaVersion();
 
-  ASSIGN_OR_RETURN(instance_id_,
-                   QueryText(db_, "SELECT instance_id FROM hub_instance", path_));
+  ASSIGN_OR_RETURN(
+      instance_id_,
+      QueryText(db_, "SELECT instance_id FROM hub_instance", path_));
   if (instance_id_.empty()) {
     unsigned char raw[16];
     if (RAND_bytes(raw, sizeof(raw)) != 1) {
@@ -154,7 +155,8 @@ absl::Status SqliteStore::Migrate(const common::Clock* clock) {
     sqlite3_bind_int64(stmt, 2, absl::ToUnixMillis(clock->Now()));
     int rc = sqlite3_step(stmt);
     sqlite3_finalize(stmt);
-    if (rc != SQLITE_DONE) return SqliteError(db_, "recording instance id", path_);
+    if (rc != SQLITE_DONE)
+      return SqliteError(db_, "recording instance id", path_);
     instance_id_ = id;
   }
   return absl::OkStatus();
@@ -175,8 +177,8 @@ SqliteStore::Settings SqliteStore::settings() {
   absl::MutexLock lock(&mu_);
   Settings s;
   s.journal_mode = QueryText(db_, "PRAGMA journal_mode", path_).value_or("?");
-  s.synchronous =
-      std::atoi(QueryText(db_, "PRAGMA synchronous", path_).value_or("-1").c_str());
+  s.synchronous = std::atoi(
+      QueryText(db_, "PRAGMA synchronous", path_).value_or("-1").c_str());
   return s;
 }
 

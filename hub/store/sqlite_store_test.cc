@@ -62,8 +62,9 @@ TEST_F(SqliteStoreTest, ReopeningKeepsTheInstanceId) {
 TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerHub) {
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "PRAGMA user_version=999", nullptr, nullptr, nullptr),
-            SQLITE_OK);
+  ASSERT_EQ(
+      sqlite3_exec(db, "PRAGMA user_version=999", nullptr, nullptr, nullptr),
+      SQLITE_OK);
   sqlite3_close(db);
   EXPECT_THAT(SqliteStore::Open(path_, &clock_),
               StatusIs(absl::StatusCode::kFailedPrecondition,
@@ -72,7 +73,8 @@ TEST_F(SqliteStoreTest, RefusesADatabaseFromANewerHub) {
 
 TEST_F(SqliteStoreTest, UnwritableLocationIsUnavailableAndNamed) {
   EXPECT_THAT(SqliteStore::Open("/nonexistent-dir/hub.db", &clock_),
-              StatusIs(absl::StatusCode::kUnavailable, HasSubstr("/nonexistent-dir/hub.db")));
+              StatusIs(absl::StatusCode::kUnavailable,
+                       HasSubstr("/nonexistent-dir/hub.db")));
 }
 
 TEST_F(SqliteStoreTest, AFailedMigrationLeavesTheVersionUnchanged) {
@@ -80,7 +82,8 @@ TEST_F(SqliteStoreTest, AFailedMigrationLeavesTheVersionUnchanged) {
   // step must fail whole, leaving user_version at 0, not half-applied.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE hub_instance (x)", nullptr, nullptr, nullptr),
+  ASSERT_EQ(sqlite3_exec(db, "CREATE TABLE hub_instance (x)", nullptr, nullptr,
+                         nullptr),
             SQLITE_OK);
   sqlite3_close(db);
   EXPECT_THAT(SqliteStore::Open(path_, &clock_),
@@ -88,7 +91,8 @@ TEST_F(SqliteStoreTest, AFailedMigrationLeavesTheVersionUnchanged) {
                        HasSubstr("migrating to schema version 1")));
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
   sqlite3_stmt* stmt = nullptr;
-  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr),
+            SQLITE_OK);
   ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
   EXPECT_EQ(sqlite3_column_int(stmt, 0), 0);
   sqlite3_finalize(stmt);

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what the build needs (Debian packages, as root), configures, builds
+# and runs every test with ctest. Environment:
+#   HUB_BUILD_DIR   build directory (default: build)
+#   HUB_BUILD_TYPE  CMake build type (default: RelWithDebInfo)
+#   HUB_SANITIZE    e.g. "address;undefined" for a sanitizer build
+#   CXX             compiler (e.g. clang++ for -Wthread-safety)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+"$root/deploy/install-deps.sh"
+
+build=${HUB_BUILD_DIR:-$root/build}
+cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE="${HUB_BUILD_TYPE:-RelWithDebInfo}" \
+  -DHUB_BUILD_TESTS=ON -DHUB_SANITIZE="${HUB_SANITIZE:-}" >/dev/null
+cmake --build "$build" -j "$(nproc)"
+ctest --test-dir "$build" --output-on-failure -j "$(nproc)"
