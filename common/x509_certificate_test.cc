@@ -2,12 +2,10 @@
 // fixture), so the parser is tested on exactly what the hub will be given.
 #include "common/x509_certificate.h"
 
-#include <cstdlib>
-
 #include "absl/time/civil_time.h"
-#include "common/file_util.h"
 #include "common/revocation_list.h"
 #include "common/status_matchers.h"
+#include "common/test_certs.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -18,14 +16,7 @@ using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
 
-std::string Pem(const std::string& name) {
-  const char* dir = std::getenv("HUB_TEST_CERTS");
-  if (dir == nullptr) ADD_FAILURE() << "HUB_TEST_CERTS is not set";
-  if (dir == nullptr) return "";
-  absl::StatusOr<std::string> pem = ReadFile(std::string(dir) + "/" + name);
-  EXPECT_THAT(pem, IsOk());
-  return pem.value_or("");
-}
+std::string Pem(const std::string& name) { return ReadTestCert(name); }
 
 X509Certificate Cert(const std::string& name) {
   absl::StatusOr<X509Certificate> cert = X509Certificate::FromPem(Pem(name));

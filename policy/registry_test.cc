@@ -10,25 +10,19 @@ namespace {
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 
-constexpr char kValid[] = R"pb(
-  trust_domain: "td.example"
-  partners { id: "P-LBW" name: "Borough" type: LOCAL_AUTHORITY status: ACTIVE }
-  partners { id: "P-NHS1" name: "Trust" type: NHS_TRUST status: SUSPENDED }
-  principals {
-    id: "U-HOKORO"
-    partner_id: "P-LBW"
-    roles: LA_PREVENT_COORDINATOR
-    status: ACTIVE
-    spiffe_id: "spiffe://td.example/partner/p-lbw/user/u-hokoro"
-  }
-  principals {
-    id: "U-DRWHIT"
-    partner_id: "P-NHS1"
-    roles: NHS_PREVENT_LEAD
-    status: ACTIVE
-    spiffe_id: "spiffe://td.example/partner/p-nhs1/user/u-drwhit"
-  }
-)pb";
+constexpr char kValid[] = R"policy(
+trust_domain: "td.example"
+partners { id: "P-LBW" name: "Borough" type: LOCAL_AUTHORITY status: ACTIVE }
+partners { id: "P-NHS1" name: "Trust" type: NHS_TRUST status: SUSPENDED }
+principals {
+  id: "U-HOKORO" partner_id: "P-LBW" roles: LA_PREVENT_COORDINATOR status: ACTIVE
+  spiffe_id: "spiffe://td.example/partner/p-lbw/user/u-hokoro"
+}
+principals {
+  id: "U-DRWHIT" partner_id: "P-NHS1" roles: NHS_PREVENT_LEAD status: ACTIVE
+  spiffe_id: "spiffe://td.example/partner/p-nhs1/user/u-drwhit"
+}
+)policy";
 
 TEST(RegistryTest, ParsesAValidFileAndFindsEveryone) {
   auto registry = Registry::Parse(kValid, "policy.textproto");
@@ -56,17 +50,15 @@ TEST(RegistryTest, SyntaxErrorsNameLineAndColumn) {
 }
 
 TEST(RegistryTest, UnknownPartnerIsReportedAtItsLine) {
-  constexpr char kText[] =
-      R"pb(trust_domain: "td.example"
-           partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
-           principals {
-             id: "U-X"
-             partner_id: "P-NOPE"
-             roles: NHS_REFERRER
-             status: ACTIVE
-             spiffe_id: "spiffe://td.example/partner/p-nope/user/u-x"
-           }
-  )pb";
+  constexpr char kText[] = R"policy(trust_domain: "td.example"
+partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
+principals {
+  id: "U-X"
+  partner_id: "P-NOPE"
+  roles: NHS_REFERRER status: ACTIVE
+  spiffe_id: "spiffe://td.example/partner/p-nope/user/u-x"
+}
+)policy";
   EXPECT_THAT(Registry::Parse(kText, "p.txt"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("p.txt:5:3:"), HasSubstr("'P-NOPE'"),
@@ -74,25 +66,14 @@ TEST(RegistryTest, UnknownPartnerIsReportedAtItsLine) {
 }
 
 TEST(RegistryTest, DuplicatesAreRefused) {
-  constexpr char kText[] =
-      R"pb(trust_domain: "td.example"
-           partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
-           partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
-           principals {
-             id: "U-A"
-             partner_id: "P-LBW"
-             roles: PANEL_CHAIR
-             status: ACTIVE
-             spiffe_id: "spiffe://td.example/partner/p-lbw/user/u-a"
-           }
-           principals {
-             id: "U-A"
-             partner_id: "P-LBW"
-             roles: PANEL_CHAIR
-             status: ACTIVE
-             spiffe_id: "spiffe://td.example/partner/p-lbw/user/u-a"
-           }
-  )pb";
+  constexpr char kText[] = R"policy(trust_domain: "td.example"
+partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
+partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
+principals { id: "U-A" partner_id: "P-LBW" roles: PANEL_CHAIR status: ACTIVE
+  spiffe_id: "spiffe://td.example/partner/p-lbw/user/u-a" }
+principals { id: "U-A" partner_id: "P-LBW" roles: PANEL_CHAIR status: ACTIVE
+  spiffe_id: "spiffe://td.example/partner/p-lbw/user/u-a" }
+)policy";
   EXPECT_THAT(Registry::Parse(kText, "d.txt"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("d.txt:3:"),
@@ -102,45 +83,32 @@ TEST(RegistryTest, DuplicatesAreRefused) {
 }
 
 TEST(RegistryTest, SpiffeIdMustNameThePrincipalAndItsPartner) {
-  constexpr char kText[] =
-      R"pb(trust_domain: "td.example"
-           partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
-           partners { id: "P-SO15D" type: CT_POLICE status: ACTIVE }
-           principals {
-             id: "U-A"
-             partner_id: "P-LBW"
-             roles: PANEL_CHAIR
-             status: ACTIVE
-             spiffe_id: "spiffe://td.example/partner/p-so15d/user/u-a"
-           }
-  )pb";
+  constexpr char kText[] = R"policy(trust_domain: "td.example"
+partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
+partners { id: "P-SO15D" type: CT_POLICE status: ACTIVE }
+principals { id: "U-A" partner_id: "P-LBW" roles: PANEL_CHAIR status: ACTIVE
+  spiffe_id: "spiffe://td.example/partner/p-so15d/user/u-a" }
+)policy";
   EXPECT_THAT(Registry::Parse(kText, "s.txt"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("must end /partner/p-lbw/user/u-a")));
 }
 
 TEST(RegistryTest, SpiffeIdMustBeInTheTrustDomain) {
-  constexpr char kText[] =
-      R"pb(trust_domain: "td.example"
-           partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
-           principals {
-             id: "U-A"
-             partner_id: "P-LBW"
-             roles: PANEL_CHAIR
-             status: ACTIVE
-             spiffe_id: "spiffe://other.example/partner/p-lbw/user/u-a"
-           }
-  )pb";
+  constexpr char kText[] = R"policy(trust_domain: "td.example"
+partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
+principals { id: "U-A" partner_id: "P-LBW" roles: PANEL_CHAIR status: ACTIVE
+  spiffe_id: "spiffe://other.example/partner/p-lbw/user/u-a" }
+)policy";
   EXPECT_THAT(Registry::Parse(kText, "t.txt"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("trust domain 'other.example'")));
 }
 
 TEST(RegistryTest, MissingFieldsAreEachReported) {
-  constexpr char kText[] =
-      R"pb(partners { id: "P-LBW" }
-           principals { id: "U-A" partner_id: "P-LBW" spiffe_id: "not-a-uri" }
-  )pb";
+  constexpr char kText[] = R"policy(partners { id: "P-LBW" }
+principals { id: "U-A" partner_id: "P-LBW" spiffe_id: "not-a-uri" }
+)policy";
   EXPECT_THAT(
       Registry::Parse(kText, "m.txt"),
       StatusIs(absl::StatusCode::kInvalidArgument,

@@ -14,8 +14,8 @@
 
 #include "absl/synchronization/notification.h"
 #include "common/fake_clock.h"
-#include "common/file_util.h"
 #include "common/status_matchers.h"
+#include "common/test_certs.h"
 #include "common/x509_certificate.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -30,16 +30,10 @@ using ::prevent::hub::v1::WhoAmIRequest;
 using ::prevent::hub::v1::WhoAmIResponse;
 using ::testing::HasSubstr;
 
-std::string CertsDir() {
-  const char* dir = std::getenv("HUB_TEST_CERTS");
-  return dir != nullptr ? dir : "HUB_TEST_CERTS-is-not-set";
-}
+using common::ReadTestCert;
 
-std::string Pem(const std::string& name) {
-  absl::StatusOr<std::string> pem = common::ReadFile(CertsDir() + "/" + name);
-  EXPECT_THAT(pem, IsOk()) << name;
-  return pem.value_or("");
-}
+std::string CertsDir() { return common::TestCertsDir(); }
+std::string Pem(const std::string& name) { return ReadTestCert(name); }
 
 // Calls grpc.health.v1.Health/Check for the whole server through the generic
 // stub (Debian ships no health.proto). An empty request is the empty string;

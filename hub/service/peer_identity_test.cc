@@ -2,11 +2,9 @@
 // tests/testdata/policy.textproto (the CTest fixture in $HUB_TEST_CERTS).
 #include "hub/service/peer_identity.h"
 
-#include <cstdlib>
-
 #include "common/fake_clock.h"
-#include "common/file_util.h"
 #include "common/status_matchers.h"
+#include "common/test_certs.h"
 #include "common/x509_certificate.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -17,16 +15,7 @@ namespace {
 using ::absl::StatusCode;
 using ::testing::HasSubstr;
 
-std::string CertsDir() {
-  const char* dir = std::getenv("HUB_TEST_CERTS");
-  return dir != nullptr ? dir : "HUB_TEST_CERTS-is-not-set";
-}
-
-std::string Pem(const std::string& name) {
-  absl::StatusOr<std::string> pem = common::ReadFile(CertsDir() + "/" + name);
-  EXPECT_THAT(pem, IsOk());
-  return pem.value_or("");
-}
+std::string Pem(const std::string& name) { return common::ReadTestCert(name); }
 
 class PeerIdentityTest : public ::testing::Test {
  protected:
