@@ -24,19 +24,21 @@ hubd_start() {
   esac
 }
 
-# hubd_stop PIDFILE: sends SIGTERM, waits for hubd to drain and exit, and
-# returns its exit status (0 after a clean drain).
+# hubd_stop PIDFILE: sends SIGTERM and waits for hubd to drain and exit.
+# Returns hubd's exit status (0 after a clean drain) when this shell started
+# it; for a hubd another shell started, waits for it to go and returns 0.
 hubd_stop() {
   local pidfile=$1 pid status=0
   [ -f "$pidfile" ] || return 0
   pid=$(cat "$pidfile")
-  if kill -TERM "$pid" 2>/dev/null; then
-    wait "$pid" 2>/dev/null || status=$?
-    # Not our child (another shell started it): wait for it to go.
-    while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-  fi
   rm -f "$pidfile"
-  return $status
+  kill -TERM "$pid" 2>/dev/null || return 0
+  if jobs -p | grep -qx "$pid"; then
+    wait "$pid" || status=$?
+    return $status
+  fi
+  while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+  return 0
 }
 
 # write_profile DIR ADDRESS CERT KEY CA: writes DIR/profile.textproto.
