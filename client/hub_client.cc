@@ -16,16 +16,6 @@ namespace {
 
 constexpr absl::Duration kCallTimeout = absl::Seconds(15);
 
-absl::StatusOr<std::string> ReadProfileFile(const char* field,
-                                            const std::string& path) {
-  absl::StatusOr<std::string> contents = common::ReadFile(path);
-  if (!contents.ok()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("profile ", field, ": ", contents.status().message()));
-  }
-  return contents;
-}
-
 void SetDeadline(grpc::ClientContext& context) {
   context.set_deadline(absl::ToChronoTime(absl::Now() + kCallTimeout));
 }
@@ -41,12 +31,12 @@ HubClient::HubClient(std::string address,
 absl::StatusOr<std::unique_ptr<HubClient>> HubClient::Create(
     const prevent::config::v1::ClientProfile& profile,
     const common::Clock* clock) {
-  ASSIGN_OR_RETURN(std::string cert_pem,
-                   ReadProfileFile("cert_file", profile.cert_file()));
+  ASSIGN_OR_RETURN(std::string cert_pem, common::ReadConfiguredFile(
+                                             "cert_file", profile.cert_file()));
   ASSIGN_OR_RETURN(std::string key_pem,
-                   ReadProfileFile("key_file", profile.key_file()));
+                   common::ReadConfiguredFile("key_file", profile.key_file()));
   ASSIGN_OR_RETURN(std::string ca_pem,
-                   ReadProfileFile("ca_file", profile.ca_file()));
+                   common::ReadConfiguredFile("ca_file", profile.ca_file()));
 
   absl::StatusOr<common::X509Certificate> cert =
       common::X509Certificate::FromPem(cert_pem);

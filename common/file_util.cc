@@ -26,6 +26,16 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   return contents.str();
 }
 
+absl::StatusOr<std::string> ReadConfiguredFile(absl::string_view field,
+                                               const std::string& path) {
+  absl::StatusOr<std::string> contents = ReadFile(path);
+  if (!contents.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(field, ": ", contents.status().message()));
+  }
+  return contents;
+}
+
 std::string ResolvePath(absl::string_view base_dir, absl::string_view path) {
   if (path.empty() || path.front() == '/' || base_dir.empty()) {
     return std::string(path);

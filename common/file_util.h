@@ -13,6 +13,12 @@ namespace hub::common {
 // file) or FAILED_PRECONDITION (unreadable), naming the path and the reason.
 absl::StatusOr<std::string> ReadFile(const std::string& path);
 
+// Reads the file that configuration field `field` names. On failure returns
+// FAILED_PRECONDITION "FIELD: cannot read PATH: reason": a file missing from
+// the configuration is a set-up problem, never a "not found" answer.
+absl::StatusOr<std::string> ReadConfiguredFile(absl::string_view field,
+                                               const std::string& path);
+
 // Returns `path` unchanged if absolute or empty, else `base_dir`/`path`.
 std::string ResolvePath(absl::string_view base_dir, absl::string_view path);
 

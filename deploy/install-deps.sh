@@ -7,7 +7,7 @@ packages=(
   build-essential cmake pkg-config git
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libsqlite3-dev libssl-dev openssl
-  libgtest-dev libgmock-dev libcli11-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
   clang-format
 )
 

@@ -24,17 +24,6 @@
 namespace hub {
 namespace {
 
-// Reads the file a config field names, saying which field on failure.
-absl::StatusOr<std::string> ReadConfigured(const char* field,
-                                           const std::string& path) {
-  absl::StatusOr<std::string> contents = common::ReadFile(path);
-  if (!contents.ok()) {
-    return absl::Status(contents.status().code(),
-                        absl::StrCat(field, ": ", contents.status().message()));
-  }
-  return contents;
-}
-
 absl::Status WithField(const char* field, absl::Status s) {
   if (s.ok()) return s;
   return absl::Status(s.code(), absl::StrCat(field, ": ", s.message()));
@@ -62,13 +51,13 @@ HubServer::~HubServer() { Shutdown(absl::ZeroDuration()); }
 absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
     const prevent::config::v1::HubConfig& config, const common::Clock* clock) {
   ASSIGN_OR_RETURN(std::string cert_pem,
-                   ReadConfigured("cert_file", config.cert_file()));
+                   common::ReadConfiguredFile("cert_file", config.cert_file()));
   ASSIGN_OR_RETURN(std::string key_pem,
-                   ReadConfigured("key_file", config.key_file()));
+                   common::ReadConfiguredFile("key_file", config.key_file()));
   ASSIGN_OR_RETURN(std::string ca_pem,
-                   ReadConfigured("ca_file", config.ca_file()));
+                   common::ReadConfiguredFile("ca_file", config.ca_file()));
   ASSIGN_OR_RETURN(std::string crl_pem,
-                   ReadConfigured("crl_file", config.crl_file()));
+                   common::ReadConfiguredFile("crl_file", config.crl_file()));
 
   absl::StatusOr<common::X509Certificate> hub_cert =
       common::X509Certificate::FromPem(cert_pem);

@@ -262,6 +262,80 @@ TEST_F(MtlsIdentityTest, TheGateAlsoGuardsTheHealthService) {
   EXPECT_EQ(serving, std::string("\x08\x01", 2));
 }
 
+// Asks the reflection service to list the server's services, through the
+// generic stub (Debian ships the service, not its .proto): the request is
+// ServerReflectionRequest{list_services: ""}, field 7, i.e. the bytes 3a 00.
+// The raw response bytes are returned; service names appear in them verbatim.
+class ListServicesCall
+    : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
+ public:
+  explicit ListServicesCall(const std::shared_ptr<grpc::Channel>& channel)
+      : stub_(channel) {
+    context_.set_deadline(std::chrono::system_clock::now() +
+                          std::chrono::seconds(20));
+    grpc::Slice request(std::string("\x3a\x00", 2));
+    request_ = grpc::ByteBuffer(&request, 1);
+    stub_.PrepareBidiStreamingCall(
+        &context_,
+        "/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo",
+        grpc::StubOptions(), this);
+    StartWrite(&request_);
+    StartRead(&response_);
+    StartCall();
+  }
+
+  void OnWriteDone(bool) override { StartWritesDone(); }
+  void OnReadDone(bool ok) override {
+    if (!ok) return;
+    std::vector<grpc::Slice> slices;
+    if (response_.Dump(&slices).ok()) {
+      for (const grpc::Slice& slice : slices) {
+        bytes_.append(reinterpret_cast<const char*>(slice.begin()),
+                      slice.size());
+      }
+    }
+    StartRead(&response_);
+  }
+  void OnDone(const grpc::Status& status) override {
+    status_ = status;
+    done_.Notify();
+  }
+
+  // Waits for the call to end; returns its status and the response bytes.
+  grpc::Status Await(std::string* bytes) {
+    done_.WaitForNotification();
+    *bytes = bytes_;
+    return status_;
+  }
+
+ private:
+  grpc::GenericStub stub_;
+  grpc::ClientContext context_;
+  grpc::ByteBuffer request_;
+  grpc::ByteBuffer response_;
+  std::string bytes_;
+  grpc::Status status_;
+  absl::Notification done_;
+};
+
+TEST_F(MtlsIdentityTest, ReflectionListsOurServiceToRegisteredCallersOnly) {
+  StartHub();
+  std::string refused;
+  grpc::Status status =
+      ListServicesCall(TlsChannel("bad/unknown.pem", "bad/unknown.key"))
+          .Await(&refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_TRUE(refused.empty());
+
+  std::string services;
+  status = ListServicesCall(
+               TlsChannel("clients/u-hokoro.pem", "clients/u-hokoro.key"))
+               .Await(&services);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_THAT(services, HasSubstr("prevent.hub.v1.IdentityService"));
+  EXPECT_THAT(services, HasSubstr("grpc.health.v1.Health"));
+}
+
 TEST_F(MtlsIdentityTest, AMalformedRequestContextNamesTheField) {
   StartHub();
   WhoAmIRequest request;

@@ -42,15 +42,38 @@ PeerIdentity::PeerIdentity(
       revocations_(std::move(revocations)),
       clock_(clock) {}
 
+std::shared_ptr<const PeerIdentity::CertificateFacts> PeerIdentity::Facts(
+    absl::string_view cert_pem) const {
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = facts_.find(cert_pem);
+    if (it != facts_.end()) return it->second;
+  }
+  absl::StatusOr<common::X509Certificate> cert =
+      common::X509Certificate::FromPem(cert_pem);
+  if (!cert.ok()) return nullptr;
+  auto facts = std::make_shared<CertificateFacts>();
+  facts->not_before = cert->not_before();
+  facts->not_after = cert->not_after();
+  facts->serial_hex = cert->serial_hex();
+  facts->sha256_hex = cert->sha256_hex();
+  for (const std::string& uri : cert->uri_sans()) {
+    if (absl::StartsWith(uri, "spiffe://")) facts->spiffe_ids.push_back(uri);
+  }
+  absl::MutexLock lock(&mu_);
+  if (facts_.size() >= kMaxCachedCertificates) facts_.clear();
+  facts_.emplace(std::string(cert_pem), facts);
+  return facts;
+}
+
 absl::StatusOr<AuthenticatedPeer> PeerIdentity::Authenticate(
     absl::string_view cert_pem) const {
   if (cert_pem.empty()) {
     return absl::UnauthenticatedError(
         "no client certificate: connect with your partnership certificate");
   }
-  absl::StatusOr<common::X509Certificate> cert =
-      common::X509Certificate::FromPem(cert_pem);
-  if (!cert.ok()) {
+  std::shared_ptr<const CertificateFacts> cert = Facts(cert_pem);
+  if (cert == nullptr) {
     return absl::UnauthenticatedError("client certificate could not be read");
   }
 
@@ -62,37 +85,33 @@ absl::StatusOr<AuthenticatedPeer> PeerIdentity::Authenticate(
                      "; the hub refuses all callers until its operator "
                      "installs a fresh one"));
   }
-  if (now < cert->not_before()) {
+  if (now < cert->not_before) {
     return absl::UnauthenticatedError(
         absl::StrCat("client certificate is not valid until ",
-                     common::FormatUtc(cert->not_before())));
+                     common::FormatUtc(cert->not_before)));
   }
-  if (now >= cert->not_after()) {
+  if (now >= cert->not_after) {
     return absl::UnauthenticatedError(absl::StrCat(
-        "client certificate expired at ", common::FormatUtc(cert->not_after()),
+        "client certificate expired at ", common::FormatUtc(cert->not_after),
         "; ask your partnership administrator for a new one"));
   }
-  if (revocations_->IsRevoked(cert->serial_hex())) {
+  if (revocations_->IsRevoked(cert->serial_hex)) {
     return absl::UnauthenticatedError(
-        absl::StrCat("client certificate (serial ", cert->serial_hex(),
+        absl::StrCat("client certificate (serial ", cert->serial_hex,
                      ") has been revoked; ask your partnership administrator "
                      "for a new one"));
   }
 
-  const std::string* spiffe_id = nullptr;
-  for (const std::string& uri : cert->uri_sans()) {
-    if (!absl::StartsWith(uri, "spiffe://")) continue;
-    if (spiffe_id != nullptr) {
-      return absl::UnauthenticatedError(
-          "client certificate carries more than one SPIFFE ID");
-    }
-    spiffe_id = &uri;
-  }
-  if (spiffe_id == nullptr) {
+  if (cert->spiffe_ids.empty()) {
     return absl::UnauthenticatedError(
         "client certificate carries no SPIFFE ID; it was not issued for this "
         "hub");
   }
+  if (cert->spiffe_ids.size() > 1) {
+    return absl::UnauthenticatedError(
+        "client certificate carries more than one SPIFFE ID");
+  }
+  const std::string* spiffe_id = &cert->spiffe_ids.front();
   const policy::Principal* principal =
       registry_->FindPrincipalBySpiffeId(*spiffe_id);
   if (principal == nullptr) {
@@ -118,8 +137,8 @@ absl::StatusOr<AuthenticatedPeer> PeerIdentity::Authenticate(
   peer.principal = principal;
   peer.partner = partner;
   peer.spiffe_id = *spiffe_id;
-  peer.cert_not_after = cert->not_after();
-  peer.cert_sha256 = cert->sha256_hex();
+  peer.cert_not_after = cert->not_after;
+  peer.cert_sha256 = cert->sha256_hex;
   return peer;
 }
 
