@@ -1,10 +1,8 @@
 #include "client/profile.h"
 
-#include <stdlib.h>
-#include <unistd.h>
-
 #include <fstream>
 
+#include "common/scoped_temp_dir.h"
 #include "common/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -16,19 +14,11 @@ using ::testing::HasSubstr;
 
 class ProfileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/profile_test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    unlink((dir_ + "/profile.textproto").c_str());
-    rmdir(dir_.c_str());
-  }
   void Write(const std::string& text) {
     std::ofstream(dir_ + "/profile.textproto") << text;
   }
-  std::string dir_;
+  common::ScopedTempDir temp_;
+  const std::string dir_ = temp_.path();
 };
 
 TEST_F(ProfileTest, ResolvesFilesAgainstTheProfileDirectory) {

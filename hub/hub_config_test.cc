@@ -1,10 +1,8 @@
 #include "hub/hub_config.h"
 
-#include <stdlib.h>
-#include <unistd.h>
-
 #include <fstream>
 
+#include "common/scoped_temp_dir.h"
 #include "common/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -16,21 +14,13 @@ using ::testing::HasSubstr;
 
 class HubConfigTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/hub_config_test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    unlink((dir_ + "/hub.textproto").c_str());
-    rmdir(dir_.c_str());
-  }
   std::string Write(const std::string& text) {
     std::string path = dir_ + "/hub.textproto";
     std::ofstream(path) << text;
     return path;
   }
-  std::string dir_;
+  common::ScopedTempDir temp_;
+  const std::string dir_ = temp_.path();
 };
 
 constexpr char kComplete[] = R"pb(

@@ -7,13 +7,12 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/byte_buffer.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 #include <cstdlib>
 
 #include "absl/synchronization/notification.h"
 #include "common/fake_clock.h"
+#include "common/scoped_temp_dir.h"
 #include "common/status_matchers.h"
 #include "common/test_certs.h"
 #include "common/x509_certificate.h"
@@ -35,6 +34,18 @@ using common::ReadTestCert;
 std::string CertsDir() { return common::TestCertsDir(); }
 std::string Pem(const std::string& name) { return ReadTestCert(name); }
 
+// The bytes of `buffer`, concatenated.
+std::string Bytes(grpc::ByteBuffer& buffer) {
+  std::vector<grpc::Slice> slices;
+  std::string out;
+  if (buffer.Dump(&slices).ok()) {
+    for (const grpc::Slice& slice : slices) {
+      out.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    }
+  }
+  return out;
+}
+
 // Calls grpc.health.v1.Health/Check for the whole server through the generic
 // stub (Debian ships no health.proto). An empty request is the empty string;
 // a SERVING response is field 1 = 1, i.e. the bytes 08 01.
@@ -55,22 +66,13 @@ grpc::Status HealthCheck(const std::shared_ptr<grpc::Channel>& channel,
                    done.Notify();
                  });
   done.WaitForNotification();
-  std::vector<grpc::Slice> slices;
-  if (result.ok() && response.Dump(&slices).ok()) {
-    for (const grpc::Slice& slice : slices) {
-      response_bytes->append(reinterpret_cast<const char*>(slice.begin()),
-                             slice.size());
-    }
-  }
+  if (result.ok()) *response_bytes = Bytes(response);
   return result;
 }
 
 class MtlsIdentityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/mtls_identity_test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
     auto good = common::X509Certificate::FromPem(Pem("clients/u-hokoro.pem"));
     ASSERT_THAT(good, IsOk());
     good_not_after_ = good->not_after();
@@ -83,14 +85,6 @@ class MtlsIdentityTest : public ::testing::Test {
     config_.set_crl_file(CertsDir() + "/crl.pem");
     config_.set_policy_file(HUB_SOURCE_DIR "/tests/testdata/policy.textproto");
     config_.set_database_path(dir_ + "/hub.db");
-  }
-
-  void TearDown() override {
-    server_.reset();
-    for (const char* f : {"/hub.db", "/hub.db-wal", "/hub.db-shm"}) {
-      unlink((dir_ + f).c_str());
-    }
-    rmdir(dir_.c_str());
   }
 
   void StartHub() {
@@ -135,7 +129,8 @@ class MtlsIdentityTest : public ::testing::Test {
 
   common::FakeClock clock_{absl::UnixEpoch()};
   absl::Time good_not_after_;
-  std::string dir_;
+  common::ScopedTempDir temp_;
+  const std::string dir_ = temp_.path();
   prevent::config::v1::HubConfig config_;
   std::unique_ptr<HubServer> server_;
 };
@@ -287,13 +282,7 @@ class ListServicesCall
   void OnWriteDone(bool) override { StartWritesDone(); }
   void OnReadDone(bool ok) override {
     if (!ok) return;
-    std::vector<grpc::Slice> slices;
-    if (response_.Dump(&slices).ok()) {
-      for (const grpc::Slice& slice : slices) {
-        bytes_.append(reinterpret_cast<const char*>(slice.begin()),
-                      slice.size());
-      }
-    }
+    bytes_ += Bytes(response_);
     StartRead(&response_);
   }
   void OnDone(const grpc::Status& status) override {

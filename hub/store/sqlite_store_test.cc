@@ -1,10 +1,9 @@
 #include "hub/store/sqlite_store.h"
 
 #include <sqlite3.h>
-#include <stdlib.h>
-#include <unistd.h>
 
 #include "common/fake_clock.h"
+#include "common/scoped_temp_dir.h"
 #include "common/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -17,22 +16,9 @@ using ::testing::SizeIs;
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/sqlite_store_test.XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-    path_ = dir_ + "/hub.db";
-  }
-  void TearDown() override {
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      unlink((path_ + suffix).c_str());
-    }
-    rmdir(dir_.c_str());
-  }
-
   common::FakeClock clock_{absl::FromUnixSeconds(1'760'000'000)};
-  std::string dir_;
-  std::string path_;
+  common::ScopedTempDir temp_;
+  const std::string path_ = temp_.path() + "/hub.db";
 };
 
 TEST_F(SqliteStoreTest, OpensWithWalAndFullSyncAtTheLatestSchema) {
