@@ -1,0 +1,112 @@
+#include "policy/projection.h"
+
+#include <google/protobuf/reflection.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+
+namespace hub::policy {
+
+using ::google::protobuf::Descriptor;
+using ::google::protobuf::FieldDescriptor;
+using ::google::protobuf::Message;
+using ::google::protobuf::Reflection;
+
+absl::StatusOr<Projection> Projection::Compile(
+    const Descriptor* type, const std::vector<std::string>& paths) {
+  auto root = std::make_shared<Node>();
+  for (const std::string& path : paths) {
+    std::vector<std::string> parts = absl::StrSplit(path, '.');
+    Node* node = root.get();
+    const Descriptor* message = type;
+    for (size_t i = 0; i < parts.size(); ++i) {
+      const std::string& part = parts[i];
+      if (node->all) break;  // already allowed whole
+      if (part == "*") {
+        if (i + 1 != parts.size()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("field path '", path, "': '*' may only end a path"));
+        }
+        node->all = true;
+        node->fields.clear();
+        break;
+      }
+      const FieldDescriptor* field = message->FindFieldByName(part);
+      if (field == nullptr) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("field path '", path, "': ", message->full_name(),
+                         " has no field '", part, "'"));
+      }
+      const bool last = i + 1 == parts.size() || parts[i + 1] == "*";
+      if (last) {
+        // The field whole: no node beneath it.
+        node->fields[field->number()] = nullptr;
+        break;
+      }
+      if (field->is_map() ||
+          field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("field path '", path, "': cannot select inside ",
+                         field->is_map() ? "map" : "scalar", " field '",
+                         field->full_name(), "'; allow it whole"));
+      }
+      auto it = node->fields.find(field->number());
+      if (it != node->fields.end() && it->second == nullptr)
+        break;  // already whole
+      if (it == node->fields.end()) {
+        it = node->fields.emplace(field->number(), std::make_unique<Node>())
+                 .first;
+      }
+      node = it->second.get();
+      message = field->message_type();
+    }
+  }
+  return Projection(type, std::move(root));
+}
+
+void Projection::ApplyNode(const Node& node, Message* message) {
+  if (node.all) return;
+  const Reflection* reflection = message->GetReflection();
+  std::vector<const FieldDescriptor*> set;
+  reflection->ListFields(*message, &set);
+  for (const FieldDescriptor* field : set) {
+    auto it = node.fields.find(field->number());
+    if (it == node.fields.end()) {
+      reflection->ClearField(message, field);
+      continue;
+    }
+    if (it->second == nullptr) continue;  // allowed whole
+    if (field->is_repeated()) {
+      for (int i = 0; i < reflection->FieldSize(*message, field); ++i) {
+        ApplyNode(*it->second,
+                  reflection->MutableRepeatedMessage(message, field, i));
+      }
+    } else {
+      ApplyNode(*it->second, reflection->MutableMessage(message, field));
+    }
+  }
+}
+
+void Projection::Apply(Message* message) const {
+  // Unknown fields could carry anything; no path can allow them.
+  message->DiscardUnknownFields();
+  ApplyNode(*root_, message);
+}
+
+bool Projection::Allows(const std::string& path) const {
+  const Node* node = root_.get();
+  const Descriptor* message = type_;
+  for (absl::string_view part : absl::StrSplit(path, '.')) {
+    if (node->all) return true;
+    const FieldDescriptor* field = message->FindFieldByName(std::string(part));
+    if (field == nullptr) return false;
+    auto it = node->fields.find(field->number());
+    if (it == node->fields.end()) return false;
+    if (it->second == nullptr) return true;
+    node = it->second.get();
+    message = field->message_type();
+  }
+  return node->all;
+}
+
+}  // namespace hub::policy
