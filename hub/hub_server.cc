@@ -29,11 +29,52 @@ absl::Status WithField(const char* field, absl::Status s) {
   return absl::Status(s.code(), absl::StrCat(field, ": ", s.message()));
 }
 
+// What identification trusts: the policy file's registry and the CA's
+// revocation list, loaded and validated together.
+struct Trust {
+  std::shared_ptr<const policy::Registry> registry;
+  std::shared_ptr<const common::RevocationList> revocations;
+};
+
+// Loads the CRL (verified against `ca`, refused once past its next update)
+// and the policy file named by `config`. Errors name the config field.
+absl::StatusOr<Trust> LoadTrust(const prevent::config::v1::HubConfig& config,
+                                const common::X509Certificate& ca,
+                                const common::Clock* clock) {
+  ASSIGN_OR_RETURN(std::string crl_pem,
+                   common::ReadConfiguredFile("crl_file", config.crl_file()));
+  absl::StatusOr<common::RevocationList> crl =
+      common::RevocationList::FromPem(crl_pem, ca);
+  RETURN_IF_ERROR(WithField("crl_file", crl.status()));
+  if (clock->Now() > crl->next_update()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("crl_file: the revocation list expired at ",
+                     common::FormatUtc(crl->next_update()),
+                     "; install a fresh one from the partnership CA"));
+  }
+  absl::StatusOr<std::unique_ptr<const policy::Registry>> registry =
+      policy::Registry::Load(config.policy_file());
+  RETURN_IF_ERROR(WithField("policy_file", registry.status()));
+  Trust trust;
+  trust.registry = std::move(registry).value();
+  trust.revocations =
+      std::make_shared<const common::RevocationList>(std::move(crl).value());
+  return trust;
+}
+
 }  // namespace
 
 // Everything the server owns, destroyed in reverse order of declaration:
 // the gRPC server goes first, so no call can reach a destroyed service.
 struct HubServer::Parts {
+  Parts(prevent::config::v1::HubConfig config, common::X509Certificate ca,
+        const common::Clock* clock)
+      : config(std::move(config)), ca(std::move(ca)), clock(clock) {}
+
+  const prevent::config::v1::HubConfig config;
+  const common::X509Certificate ca;
+  const common::Clock* const clock;
+  absl::Mutex reload_mu;  // one reload at a time
   std::unique_ptr<store::SqliteStore> store;
   std::unique_ptr<service::PeerIdentity> identity;
   std::unique_ptr<service::CallRunner> runner;
@@ -56,8 +97,6 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
                    common::ReadConfiguredFile("key_file", config.key_file()));
   ASSIGN_OR_RETURN(std::string ca_pem,
                    common::ReadConfiguredFile("ca_file", config.ca_file()));
-  ASSIGN_OR_RETURN(std::string crl_pem,
-                   common::ReadConfiguredFile("crl_file", config.crl_file()));
 
   absl::StatusOr<common::X509Certificate> hub_cert =
       common::X509Certificate::FromPem(cert_pem);
@@ -66,30 +105,16 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
   absl::StatusOr<common::X509Certificate> ca =
       common::X509Certificate::FromPem(ca_pem);
   RETURN_IF_ERROR(WithField("ca_file", ca.status()));
-  absl::StatusOr<common::RevocationList> crl =
-      common::RevocationList::FromPem(crl_pem, *ca);
-  RETURN_IF_ERROR(WithField("crl_file", crl.status()));
-  if (clock->Now() > crl->next_update()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("crl_file: the revocation list expired at ",
-                     common::FormatUtc(crl->next_update()),
-                     "; install a fresh one from the partnership CA"));
-  }
+  ASSIGN_OR_RETURN(Trust trust, LoadTrust(config, *ca, clock));
+  const int principals = trust.registry->file().principals_size();
 
-  absl::StatusOr<std::unique_ptr<const policy::Registry>> registry =
-      policy::Registry::Load(config.policy_file());
-  RETURN_IF_ERROR(WithField("policy_file", registry.status()));
-  const int principals = (*registry)->file().principals_size();
-
-  auto parts = std::make_unique<Parts>();
+  auto parts = std::make_unique<Parts>(config, std::move(ca).value(), clock);
   absl::StatusOr<std::unique_ptr<store::SqliteStore>> store =
       store::SqliteStore::Open(config.database_path(), clock);
   RETURN_IF_ERROR(WithField("database_path", store.status()));
   parts->store = std::move(store).value();
   parts->identity = std::make_unique<service::PeerIdentity>(
-      std::shared_ptr<const policy::Registry>(std::move(registry).value()),
-      std::make_shared<const common::RevocationList>(std::move(crl).value()),
-      clock);
+      std::move(trust.registry), std::move(trust.revocations), clock);
   parts->runner = std::make_unique<service::CallRunner>(parts->identity.get());
   parts->identity_service =
       std::make_unique<service::IdentityService>(parts->runner.get());
@@ -133,6 +158,25 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
       .Add("synchronous", settings.synchronous)
       .Add("principals", principals);
   return std::unique_ptr<HubServer>(new HubServer(std::move(parts), port));
+}
+
+absl::Status HubServer::Reload() {
+  absl::MutexLock lock(&parts_->reload_mu);
+  absl::StatusOr<Trust> trust =
+      LoadTrust(parts_->config, parts_->ca, parts_->clock);
+  if (!trust.ok()) {
+    common::LogLine(common::Severity::kError, "reload_refused")
+        .Add("errors", trust.status().message());
+    return trust.status();
+  }
+  const int principals = trust->registry->file().principals_size();
+  const int64_t revoked = static_cast<int64_t>(trust->revocations->size());
+  parts_->identity->Replace(std::move(trust->registry),
+                            std::move(trust->revocations));
+  common::LogLine(common::Severity::kInfo, "reloaded")
+      .Add("principals", principals)
+      .Add("revoked", revoked);
+  return absl::OkStatus();
 }
 
 void HubServer::Shutdown(absl::Duration drain) {

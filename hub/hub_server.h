@@ -33,6 +33,13 @@ class HubServer {
   // The port actually bound (useful with listen_address port 0).
   int port() const { return port_; }
 
+  // Re-reads the policy file and the CRL named in the config and, if both are
+  // valid (the CRL signed by the CA and not past its next update), identifies
+  // every later call against them. On failure returns the errors (naming the
+  // config field, with file:line:column for the policy), logs them, and the
+  // hub keeps serving with what it had. Thread-safe.
+  absl::Status Reload();
+
   // Stops accepting calls, reports NOT_SERVING, lets in-flight calls finish
   // for up to `drain`, then cancels the rest. Idempotent.
   void Shutdown(absl::Duration drain);

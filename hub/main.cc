@@ -46,13 +46,14 @@ int CheckPolicy(const std::string& path) {
 }
 
 int Serve(const std::string& config_path) {
-  // Block the stop signals in every thread (gRPC's included, which inherit
-  // this mask) so that only the sigwait below receives them.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  // Block our signals in every thread (gRPC's included, which inherit this
+  // mask) so that only the sigwait below receives them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
   gpr_set_log_function(LogGrpc);
 
@@ -70,7 +71,10 @@ int Serve(const std::string& config_path) {
             << std::endl;
 
   int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
+  // A refused reload is logged by Reload(); the hub goes on as it was.
+  while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {
+    (*server)->Reload().IgnoreError();
+  }
   hub::common::LogLine(hub::common::Severity::kInfo, "hub_stopping")
       .Add("signal", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   (*server)->Shutdown(absl::Seconds(config->drain_seconds()));

@@ -41,9 +41,9 @@ expect "hubd names a missing policy file" 1 "policy_file: cannot read .*nope.tex
   "$hubd" --config "$work/broken.textproto"
 expect "hubd without --config is a usage error" 1 "--config FILE is required" "$hubd"
 
-# --- a real hub
-write_hub_config "$work/hub.textproto" "127.0.0.1:0" "$certs" \
-  "$src/tests/testdata/policy.textproto" "$work/hub.db"
+# --- a real hub, on a copy of the test policy (the reload checks edit it)
+cp "$src/tests/testdata/policy.textproto" "$work/policy.textproto"
+write_hub_config "$work/hub.textproto" "127.0.0.1:0" "$certs" "$work/policy.textproto" "$work/hub.db"
 hubd_start "$hubd" "$work/hub.textproto" "$work/hubd.log" "$work/hubd.pid" || {
   echo "FAIL hubd did not start"; exit 1; }
 addr=$HUBD_ADDR
@@ -58,6 +58,7 @@ impostor=$HUBD_ADDR
 
 profile() { write_profile "$work/p/$1" "$addr" "$certs/$2.pem" "$certs/$3.key" "$certs/${4:-ca}.pem"; }
 profile good clients/u-hokoro clients/u-hokoro
+profile drwhit clients/u-drwhit clients/u-drwhit
 profile revoked bad/revoked bad/revoked
 profile unknown bad/unknown bad/unknown
 profile suspended clients/u-suspdsl clients/u-suspdsl
@@ -140,6 +141,40 @@ if grep -qE 'Test Coordinator|Test Borough' "$work/hubd.log"; then
 else
   pass "the log carries ids, not names"
 fi
+
+# --- SIGHUP reloads the policy; an invalid one is refused and the old one serves.
+# wait_for_log PATTERN N: waits (event-driven, at most 20 s) until the hub's
+# log holds N lines matching PATTERN.
+wait_for_log() {
+  local fifo=$work/log.fifo rc
+  mkfifo "$fifo"
+  tail -n +1 -f "$work/hubd.log" >"$fifo" &
+  local tail_pid=$!
+  timeout 20 grep -m "$2" -- "$1" <"$fifo" >/dev/null
+  rc=$?
+  kill "$tail_pid" 2>/dev/null
+  wait "$tail_pid" 2>/dev/null
+  rm -f "$fifo"
+  return $rc
+}
+sed -i 's/id: "P-LBW" name: "Test Borough" type: LOCAL_AUTHORITY areas: "WXC" status: ACTIVE/id: "P-LBW" name: "Test Borough" type: LOCAL_AUTHORITY areas: "WXC" status: SUSPENDED/' \
+  "$work/policy.textproto"
+kill -HUP "$(cat "$work/hubd.pid")"
+if wait_for_log "event=reloaded" 1; then pass "SIGHUP reloads the policy"; else fail "no reload logged"; fi
+expect "after the reload the suspended partner is refused (2)" 2 "partner P-LBW is suspended" \
+  "$hubctl" --profile "$work/p/good" whoami
+echo "partners { this is not a policy" >>"$work/policy.textproto"
+kill -HUP "$(cat "$work/hubd.pid")"
+if wait_for_log "event=reload_refused" 1; then pass "an invalid policy is refused on SIGHUP"; else fail "no refusal logged"; fi
+if grep -q 'event=reload_refused errors="policy_file: .*policy.textproto:[0-9]*:[0-9]*:' "$work/hubd.log"; then
+  pass "the refusal names file:line:column"
+else
+  fail "the refusal does not name file:line:column"
+fi
+expect "the previous policy keeps serving (2)" 2 "partner P-LBW is suspended" \
+  "$hubctl" --profile "$work/p/good" whoami
+expect "other partners are served throughout (0)" 0 "principal +U-DRWHIT" \
+  "$hubctl" --profile "$work/p/drwhit" whoami
 
 # --- SIGTERM drains and exits 0
 if hubd_stop "$work/hubd.pid"; then pass "SIGTERM drains and exits 0"; else fail "SIGTERM exit status"; fi

@@ -9,6 +9,7 @@
 #include <grpcpp/support/byte_buffer.h>
 
 #include <cstdlib>
+#include <fstream>
 
 #include "absl/synchronization/notification.h"
 #include "common/fake_clock.h"
@@ -27,6 +28,7 @@ namespace {
 using ::prevent::hub::v1::IdentityService;
 using ::prevent::hub::v1::WhoAmIRequest;
 using ::prevent::hub::v1::WhoAmIResponse;
+using ::testing::AllOf;
 using ::testing::HasSubstr;
 
 using common::ReadTestCert;
@@ -335,6 +337,64 @@ TEST_F(MtlsIdentityTest, AMalformedRequestContextNamesTheField) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("context.request_id"));
   EXPECT_TRUE(me.principal_id().empty());
+}
+
+// Copies the test policy into the test's directory, optionally editing it,
+// and points the hub's config at the copy.
+std::string WritePolicy(const std::string& dir, const std::string& from,
+                        const std::string& to) {
+  absl::StatusOr<std::string> text =
+      common::ReadFile(HUB_SOURCE_DIR "/tests/testdata/policy.textproto");
+  EXPECT_THAT(text, IsOk());
+  std::string policy = text.value_or("");
+  if (!from.empty()) {
+    size_t at = policy.find(from);
+    EXPECT_NE(at, std::string::npos) << from;
+    if (at != std::string::npos) policy.replace(at, from.size(), to);
+  }
+  std::string path = dir + "/policy.textproto";
+  std::ofstream(path, std::ios::trunc) << policy;
+  return path;
+}
+
+TEST_F(MtlsIdentityTest, AReloadAppliesToOpenChannelsFromTheNextCall) {
+  config_.set_policy_file(WritePolicy(dir_, "", ""));
+  StartHub();
+  auto channel = TlsChannel("clients/u-hokoro.pem", "clients/u-hokoro.key");
+  WhoAmIResponse me;
+  ASSERT_TRUE(WhoAmI(channel, &me).ok());
+
+  WritePolicy(
+      dir_,
+      R"(id: "P-LBW" name: "Test Borough" type: LOCAL_AUTHORITY areas: "WXC" status: ACTIVE)",
+      R"(id: "P-LBW" name: "Test Borough" type: LOCAL_AUTHORITY areas: "WXC" status: SUSPENDED)");
+  ASSERT_THAT(server_->Reload(), IsOk());
+  grpc::Status status = WhoAmI(channel, &me);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status.error_message(), HasSubstr("partner P-LBW is suspended"));
+}
+
+TEST_F(MtlsIdentityTest, AnInvalidPolicyIsRefusedAndTheOldOneKeepsServing) {
+  config_.set_policy_file(WritePolicy(dir_, "", ""));
+  StartHub();
+  WritePolicy(dir_, R"(partner_id: "P-LBW")", R"(partner_id: "P-NOWHERE")");
+  EXPECT_THAT(server_->Reload(), StatusIs(absl::StatusCode::kInvalidArgument,
+                                          AllOf(HasSubstr("policy_file: "),
+                                                HasSubstr("policy.textproto:"),
+                                                HasSubstr("'P-NOWHERE'"))));
+  WhoAmIResponse me;
+  grpc::Status status = WhoAmIAs("clients/u-hokoro", &me);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(me.partner_id(), "P-LBW");
+}
+
+TEST_F(MtlsIdentityTest, AReloadRefusesAStaleRevocationList) {
+  StartHub();
+  clock_.Set(absl::FromCivil(absl::CivilSecond(2100, 1, 1, 0, 0, 0),
+                             absl::UTCTimeZone()));
+  EXPECT_THAT(server_->Reload(),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("crl_file: the revocation list expired")));
 }
 
 TEST_F(MtlsIdentityTest, TheHubRefusesToStartWithAStaleRevocationList) {

@@ -38,9 +38,17 @@ PeerIdentity::PeerIdentity(
     std::shared_ptr<const policy::Registry> registry,
     std::shared_ptr<const common::RevocationList> revocations,
     const common::Clock* clock)
-    : registry_(std::move(registry)),
-      revocations_(std::move(revocations)),
-      clock_(clock) {}
+    : clock_(clock),
+      registry_(std::move(registry)),
+      revocations_(std::move(revocations)) {}
+
+void PeerIdentity::Replace(
+    std::shared_ptr<const policy::Registry> registry,
+    std::shared_ptr<const common::RevocationList> revocations) {
+  absl::MutexLock lock(&trust_mu_);
+  registry_ = std::move(registry);
+  revocations_ = std::move(revocations);
+}
 
 std::shared_ptr<const PeerIdentity::CertificateFacts> PeerIdentity::Facts(
     absl::string_view cert_pem) const {
@@ -77,11 +85,18 @@ absl::StatusOr<AuthenticatedPeer> PeerIdentity::Authenticate(
     return absl::UnauthenticatedError("client certificate could not be read");
   }
 
+  std::shared_ptr<const policy::Registry> registry;
+  std::shared_ptr<const common::RevocationList> revocations;
+  {
+    absl::MutexLock lock(&trust_mu_);
+    registry = registry_;
+    revocations = revocations_;
+  }
   const absl::Time now = clock_->Now();
-  if (now > revocations_->next_update()) {
+  if (now > revocations->next_update()) {
     return absl::UnavailableError(
         absl::StrCat("the hub's revocation list expired at ",
-                     common::FormatUtc(revocations_->next_update()),
+                     common::FormatUtc(revocations->next_update()),
                      "; the hub refuses all callers until its operator "
                      "installs a fresh one"));
   }
@@ -95,7 +110,7 @@ absl::StatusOr<AuthenticatedPeer> PeerIdentity::Authenticate(
         "client certificate expired at ", common::FormatUtc(cert->not_after),
         "; ask your partnership administrator for a new one"));
   }
-  if (revocations_->IsRevoked(cert->serial_hex)) {
+  if (revocations->IsRevoked(cert->serial_hex)) {
     return absl::UnauthenticatedError(
         absl::StrCat("client certificate (serial ", cert->serial_hex,
                      ") has been revoked; ask your partnership administrator "
@@ -113,7 +128,7 @@ absl::StatusOr<AuthenticatedPeer> PeerIdentity::Authenticate(
   }
   const std::string* spiffe_id = &cert->spiffe_ids.front();
   const policy::Principal* principal =
-      registry_->FindPrincipalBySpiffeId(*spiffe_id);
+      registry->FindPrincipalBySpiffeId(*spiffe_id);
   if (principal == nullptr) {
     return absl::UnauthenticatedError(absl::StrCat(
         "identity ", *spiffe_id, " is not registered with this hub"));
@@ -125,7 +140,7 @@ absl::StatusOr<AuthenticatedPeer> PeerIdentity::Authenticate(
   }
   // Registry validation guarantees the partner exists.
   const policy::Partner* partner =
-      registry_->FindPartner(principal->partner_id());
+      registry->FindPartner(principal->partner_id());
   HUB_CHECK(partner != nullptr);
   if (partner->status() != policy::Partner::ACTIVE) {
     return absl::PermissionDeniedError(absl::StrCat(
@@ -133,7 +148,7 @@ absl::StatusOr<AuthenticatedPeer> PeerIdentity::Authenticate(
   }
 
   AuthenticatedPeer peer;
-  peer.registry = registry_;
+  peer.registry = std::move(registry);
   peer.principal = principal;
   peer.partner = partner;
   peer.spiffe_id = *spiffe_id;

@@ -1,12 +1,13 @@
 // PeerIdentity maps a caller's TLS client certificate to a known, active
-// principal of the partnership, on every call. The TLS layer has already
-// verified the chain to the partnership CA; this adds what must be re-checked
-// per call on a long-lived connection: validity against the Clock, the
-// revocation list, and the registry status of the principal and its partner.
-// Parsing a certificate is costly with OpenSSL 3 (~0.2 ms), so the immutable
-// facts of each distinct certificate are parsed once and cached; everything
-// that can change (time, revocation, registry status) is checked every call.
-// Thread-safe.
+// principal of the partnership, on every call, against the current trust
+// snapshot (registry and revocation list), which Replace() swaps atomically.
+// The TLS layer has already verified the chain to the partnership CA; this adds
+// what must be re-checked per call on a long-lived connection: validity against
+// the Clock, the revocation list, and the registry status of the principal and
+// its partner. Parsing a certificate is costly with OpenSSL 3 (~0.2 ms), so the
+// immutable facts of each distinct certificate are parsed once and cached;
+// everything that can change (time, revocation, registry status) is checked
+// every call. Thread-safe.
 #ifndef HUB_SERVICE_PEER_IDENTITY_H_
 #define HUB_SERVICE_PEER_IDENTITY_H_
 
@@ -26,7 +27,8 @@
 namespace hub::service {
 
 // A caller the hub has identified. `principal` and `partner` point into
-// `registry`, which this keeps alive.
+// `registry` (the snapshot the caller was identified against), which this
+// keeps alive across a reload.
 struct AuthenticatedPeer {
   std::shared_ptr<const policy::Registry> registry;
   const policy::Principal* principal = nullptr;
@@ -42,6 +44,12 @@ class PeerIdentity {
   PeerIdentity(std::shared_ptr<const policy::Registry> registry,
                std::shared_ptr<const common::RevocationList> revocations,
                const common::Clock* clock);
+
+  // From the next call on, identifies callers against `registry` and
+  // `revocations` (both validated by the caller). Calls in flight finish
+  // with the snapshot they started with.
+  void Replace(std::shared_ptr<const policy::Registry> registry,
+               std::shared_ptr<const common::RevocationList> revocations);
 
   // Maps the peer's certificate (PEM) to its principal.
   // REQUIRES: the TLS handshake verified `cert_pem` chains to the CA.
@@ -73,9 +81,11 @@ class PeerIdentity {
   // Bounds the cache: a hub sees one certificate per user and device.
   static constexpr size_t kMaxCachedCertificates = 65536;
 
-  const std::shared_ptr<const policy::Registry> registry_;
-  const std::shared_ptr<const common::RevocationList> revocations_;
   const common::Clock* const clock_;
+  mutable absl::Mutex trust_mu_;
+  std::shared_ptr<const policy::Registry> registry_ ABSL_GUARDED_BY(trust_mu_);
+  std::shared_ptr<const common::RevocationList> revocations_
+      ABSL_GUARDED_BY(trust_mu_);
   mutable absl::Mutex mu_;
   mutable absl::flat_hash_map<std::string,
                               std::shared_ptr<const CertificateFacts>>
