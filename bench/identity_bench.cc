@@ -72,6 +72,8 @@ int Setup(const std::string& certs, const std::string& policy) {
   fixture->spiffe_id = parsed->uri_sans().front();
   fixture->registry = std::move(registry).value();
   fixture->identity = std::make_unique<hub::service::PeerIdentity>(
+      std::make_shared<const hub::common::X509Certificate>(
+          std::move(ca_cert).value()),
       fixture->registry,
       std::make_shared<const hub::common::RevocationList>(
           std::move(list).value()),

@@ -2,8 +2,10 @@
 
 #include <unistd.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -54,6 +56,35 @@ void AppendValue(std::string& out, absl::string_view v) {
 }
 
 }  // namespace
+
+std::string LocationsOnly(absl::string_view message) {
+  std::string out;
+  for (absl::string_view line : absl::StrSplit(message, '\n')) {
+    if (!out.empty()) out += "\n";
+    // Find ":<digits>:<digits>:" and cut just after it.
+    size_t cut = absl::string_view::npos;
+    for (size_t i = 0; i < line.size() && cut == absl::string_view::npos; ++i) {
+      if (line[i] != ':') continue;
+      size_t j = i + 1;
+      int groups = 0;
+      while (groups < 2) {
+        size_t digits = j;
+        while (j < line.size() && absl::ascii_isdigit(line[j])) ++j;
+        if (j == digits || j >= line.size() || line[j] != ':') break;
+        ++j;
+        ++groups;
+      }
+      if (groups == 2) cut = j;
+    }
+    if (cut == absl::string_view::npos) {
+      out.append(line.data(), line.size());
+    } else {
+      out.append(line.data(), cut);
+      out += " (details withheld from the log; run hubd policy check)";
+    }
+  }
+  return out;
+}
 
 LogLine::LogLine(Severity severity, absl::string_view event) {
   line_ = absl::StrCat("ts=",

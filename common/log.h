@@ -33,6 +33,12 @@ class LogLine {
   std::string line_;
 };
 
+// For logging an error about a file people write (the policy file): keeps,
+// of each line, only its "path:line:column" (and any "field: " before it),
+// because the parser's text can quote the file's content, such as a name.
+// Lines without a location are kept whole: they are the hub's own words.
+std::string LocationsOnly(absl::string_view message);
+
 }  // namespace hub::common
 
 #endif  // HUB_COMMON_LOG_H_

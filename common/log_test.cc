@@ -37,5 +37,24 @@ TEST(LogLineTest, EmptyValueIsQuoted) {
               HasSubstr(R"(principal="")"));
 }
 
+TEST(LocationsOnlyTest, KeepsWhereNotWhat) {
+  EXPECT_EQ(
+      LocationsOnly(
+          "policy_file: /etc/p.textproto:12:5: Expected string, got: Jane\n"
+          "/etc/p.textproto:14:1: principal 'U-A' has no roles"),
+      "policy_file: /etc/p.textproto:12:5: (details withheld from the log; run "
+      "hubd "
+      "policy check)\n/etc/p.textproto:14:1: (details withheld from the log; "
+      "run hubd "
+      "policy check)");
+}
+
+TEST(LocationsOnlyTest, KeepsTheHubsOwnMessagesWhole) {
+  EXPECT_EQ(
+      LocationsOnly(
+          "crl_file: the revocation list expired at 2026-11-28T18:18:57Z"),
+      "crl_file: the revocation list expired at 2026-11-28T18:18:57Z");
+}
+
 }  // namespace
 }  // namespace hub::common

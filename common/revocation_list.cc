@@ -49,9 +49,15 @@ absl::StatusOr<RevocationList> RevocationList::FromPem(
 
   RevocationList list;
   list.this_update_ = Asn1TimeToAbsl(X509_CRL_get0_lastUpdate(crl.get()));
+  // Without a next update the list could never be found stale, so a hub
+  // would trust it forever: refuse it (RFC 5280 requires the field).
   const ASN1_TIME* next = X509_CRL_get0_nextUpdate(crl.get());
-  list.next_update_ =
-      next == nullptr ? absl::InfiniteFuture() : Asn1TimeToAbsl(next);
+  if (next == nullptr) {
+    return absl::FailedPreconditionError(
+        "revocation list has no next update time; have the CA issue one with "
+        "it");
+  }
+  list.next_update_ = Asn1TimeToAbsl(next);
   STACK_OF(X509_REVOKED)* revoked = X509_CRL_get_REVOKED(crl.get());
   for (int i = 0; i < sk_X509_REVOKED_num(revoked); ++i) {
     const ASN1_INTEGER* serial =

@@ -28,8 +28,8 @@ class RevocationList {
     return revoked_.contains(serial_hex);
   }
   absl::Time this_update() const { return this_update_; }
-  // When the CA promised the next list; InfiniteFuture if it did not say.
-  // A list past its next update must not be trusted (fail closed).
+  // When the CA promised the next list (a list without one is refused). A
+  // list past its next update must not be trusted (fail closed).
   absl::Time next_update() const { return next_update_; }
   size_t size() const { return revoked_.size(); }
 

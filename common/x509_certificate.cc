@@ -54,6 +54,16 @@ std::string OpenSslError() {
   return buf;
 }
 
+int CountPemCertificates(absl::string_view pem) {
+  int count = 0;
+  for (size_t at = pem.find("-----BEGIN CERTIFICATE-----");
+       at != absl::string_view::npos;
+       at = pem.find("-----BEGIN CERTIFICATE-----", at + 1)) {
+    ++count;
+  }
+  return count;
+}
+
 absl::Time Asn1TimeToAbsl(const ASN1_TIME* t) {
   struct tm tm = {};
   if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return absl::InfinitePast();

@@ -64,6 +64,9 @@ class X509Certificate {
   std::string subject_;
 };
 
+// How many PEM certificates `pem` holds.
+int CountPemCertificates(absl::string_view pem);
+
 // Converts an ASN.1 time to absl::Time; InfinitePast on malformed input.
 absl::Time Asn1TimeToAbsl(const ASN1_TIME* t);
 

@@ -2,6 +2,9 @@
 // fixture), so the parser is tested on exactly what the hub will be given.
 #include "common/x509_certificate.h"
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
 #include "absl/time/civil_time.h"
 #include "common/revocation_list.h"
 #include "common/status_matchers.h"
@@ -92,6 +95,41 @@ TEST(RevocationListTest, RefusesAListFromAnotherCa) {
   EXPECT_THAT(RevocationList::FromPem(Pem("crl.pem"), Cert("bad/other-ca.pem")),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("not issued by")));
+}
+
+// A CRL without nextUpdate could never be found stale; it must be refused.
+TEST(RevocationListTest, RefusesAListWithoutNextUpdate) {
+  X509Certificate ca = Cert("ca.pem");
+  std::string key_pem = Pem("private/ca.key");
+  BIO* in = BIO_new_mem_buf(key_pem.data(), static_cast<int>(key_pem.size()));
+  EVP_PKEY* key = PEM_read_bio_PrivateKey(in, nullptr, nullptr, nullptr);
+  BIO_free(in);
+  ASSERT_NE(key, nullptr);
+  X509_CRL* crl = X509_CRL_new();
+  X509_CRL_set_version(crl, 1);
+  X509_CRL_set_issuer_name(crl, X509_get_subject_name(ca.get()));
+  ASN1_TIME* last = ASN1_TIME_set(nullptr, 1'760'000'000);
+  X509_CRL_set1_lastUpdate(crl, last);
+  ASSERT_GT(X509_CRL_sign(crl, key, EVP_sha256()), 0);
+  BIO* out = BIO_new(BIO_s_mem());
+  PEM_write_bio_X509_CRL(out, crl);
+  char* data = nullptr;
+  long n = BIO_get_mem_data(out, &data);  // NOLINT(runtime/int)
+  std::string pem(data, static_cast<size_t>(n));
+  BIO_free(out);
+  ASN1_TIME_free(last);
+  X509_CRL_free(crl);
+  EVP_PKEY_free(key);
+
+  EXPECT_THAT(RevocationList::FromPem(pem, ca),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("no next update")));
+}
+
+TEST(X509CertificateTest, CountsPemCertificates) {
+  EXPECT_EQ(CountPemCertificates(""), 0);
+  EXPECT_EQ(CountPemCertificates(Pem("ca.pem")), 1);
+  EXPECT_EQ(CountPemCertificates(Pem("ca.pem") + Pem("bad/other-ca.pem")), 2);
 }
 
 TEST(RevocationListTest, RefusesGarbage) {

@@ -67,12 +67,13 @@ absl::StatusOr<Trust> LoadTrust(const prevent::config::v1::HubConfig& config,
 // Everything the server owns, destroyed in reverse order of declaration:
 // the gRPC server goes first, so no call can reach a destroyed service.
 struct HubServer::Parts {
-  Parts(prevent::config::v1::HubConfig config, common::X509Certificate ca,
+  Parts(prevent::config::v1::HubConfig config,
+        std::shared_ptr<const common::X509Certificate> ca,
         const common::Clock* clock)
       : config(std::move(config)), ca(std::move(ca)), clock(clock) {}
 
   const prevent::config::v1::HubConfig config;
-  const common::X509Certificate ca;
+  const std::shared_ptr<const common::X509Certificate> ca;
   const common::Clock* const clock;
   absl::Mutex reload_mu;  // one reload at a time
   std::unique_ptr<store::SqliteStore> store;
@@ -105,16 +106,28 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
   absl::StatusOr<common::X509Certificate> ca =
       common::X509Certificate::FromPem(ca_pem);
   RETURN_IF_ERROR(WithField("ca_file", ca.status()));
+  // Revocation is checked against this one CA's list, so it must be the only
+  // anchor TLS trusts (see docs/decisions/0002).
+  if (int n = common::CountPemCertificates(ca_pem); n != 1) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "ca_file: holds ", n,
+        " certificates; it must hold exactly one, the partnership CA whose "
+        "revocation list is crl_file"));
+  }
   ASSIGN_OR_RETURN(Trust trust, LoadTrust(config, *ca, clock));
   const int principals = trust.registry->file().principals_size();
 
-  auto parts = std::make_unique<Parts>(config, std::move(ca).value(), clock);
+  auto parts = std::make_unique<Parts>(
+      config,
+      std::make_shared<const common::X509Certificate>(std::move(ca).value()),
+      clock);
   absl::StatusOr<std::unique_ptr<store::SqliteStore>> store =
       store::SqliteStore::Open(config.database_path(), clock);
   RETURN_IF_ERROR(WithField("database_path", store.status()));
   parts->store = std::move(store).value();
   parts->identity = std::make_unique<service::PeerIdentity>(
-      std::move(trust.registry), std::move(trust.revocations), clock);
+      parts->ca, std::move(trust.registry), std::move(trust.revocations),
+      clock);
   parts->runner = std::make_unique<service::CallRunner>(parts->identity.get());
   parts->identity_service =
       std::make_unique<service::IdentityService>(parts->runner.get());
@@ -163,10 +176,10 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
 absl::Status HubServer::Reload() {
   absl::MutexLock lock(&parts_->reload_mu);
   absl::StatusOr<Trust> trust =
-      LoadTrust(parts_->config, parts_->ca, parts_->clock);
+      LoadTrust(parts_->config, *parts_->ca, parts_->clock);
   if (!trust.ok()) {
     common::LogLine(common::Severity::kError, "reload_refused")
-        .Add("errors", trust.status().message());
+        .Add("errors", common::LocationsOnly(trust.status().message()));
     return trust.status();
   }
   const int principals = trust->registry->file().principals_size();

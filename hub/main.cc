@@ -27,8 +27,11 @@ void LogGrpc(gpr_log_func_args* args) {
       .Add("msg", args->message);
 }
 
+// Start-up failures go to stderr, which is the service's log: errors in the
+// policy file are shown by location only (`hubd policy check` shows them
+// whole).
 int Fail(const absl::Status& status) {
-  std::cerr << "hubd: " << status.message() << "\n";
+  std::cerr << "hubd: " << hub::common::LocationsOnly(status.message()) << "\n";
   return 1;
 }
 

@@ -37,7 +37,9 @@ absl::StatusOr<Projection> Projection::Compile(
             absl::StrCat("field path '", path, "': ", message->full_name(),
                          " has no field '", part, "'"));
       }
-      const bool last = i + 1 == parts.size() || parts[i + 1] == "*";
+      // "a" and "a.*" allow a whole; a '*' anywhere else is refused below.
+      const bool last = i + 1 == parts.size() ||
+                        (parts[i + 1] == "*" && i + 2 == parts.size());
       if (last) {
         // The field whole: no node beneath it.
         node->fields[field->number()] = nullptr;

@@ -113,6 +113,10 @@ TEST(ProjectionTest, BadPathsAreNamed) {
   EXPECT_THAT(Projection::Compile(PolicyFile::descriptor(), {"*.id"}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("'*' may only end")));
+  // A wildcard mid-path must not silently allow the whole field.
+  EXPECT_THAT(Projection::Compile(PolicyFile::descriptor(), {"partners.*.id"}),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("'*' may only end")));
   EXPECT_THAT(Projection::Compile(PolicyFile::descriptor(), {""}),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("has no field ''")));

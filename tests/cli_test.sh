@@ -163,11 +163,11 @@ kill -HUP "$(cat "$work/hubd.pid")"
 if wait_for_log "event=reloaded" 1; then pass "SIGHUP reloads the policy"; else fail "no reload logged"; fi
 expect "after the reload the suspended partner is refused (2)" 2 "partner P-LBW is suspended" \
   "$hubctl" --profile "$work/p/good" whoami
-echo "partners { this is not a policy" >>"$work/policy.textproto"
+echo "principals { display_name: Jane Smith }" >>"$work/policy.textproto"
 kill -HUP "$(cat "$work/hubd.pid")"
 if wait_for_log "event=reload_refused" 1; then pass "an invalid policy is refused on SIGHUP"; else fail "no refusal logged"; fi
-if grep -q 'event=reload_refused errors="policy_file: .*policy.textproto:[0-9]*:[0-9]*:' "$work/hubd.log"; then
-  pass "the refusal names file:line:column"
+if grep -q "event=reload_refused errors=\"policy_file: .*policy.textproto:[0-9]*:[0-9]*: (details withheld" "$work/hubd.log" && ! grep -q "Jane" "$work/hubd.log"; then
+  pass "the refusal names file:line:column and withholds the text"
 else
   fail "the refusal does not name file:line:column"
 fi

@@ -405,6 +405,16 @@ TEST_F(MtlsIdentityTest, TheHubRefusesToStartWithAStaleRevocationList) {
                        HasSubstr("crl_file: the revocation list expired")));
 }
 
+TEST_F(MtlsIdentityTest, TheHubTrustsExactlyOneCa) {
+  // Two anchors would let a certificate whose revocations we never see in.
+  std::string both = dir_ + "/two-cas.pem";
+  std::ofstream(both) << Pem("ca.pem") << Pem("bad/other-ca.pem");
+  config_.set_ca_file(both);
+  EXPECT_THAT(HubServer::Start(config_, &clock_),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("ca_file: holds 2 certificates")));
+}
+
 TEST_F(MtlsIdentityTest, TheHubRefusesARevocationListFromAnotherCa) {
   config_.set_ca_file(CertsDir() + "/bad/other-ca.pem");
   EXPECT_THAT(

@@ -19,6 +19,10 @@ hubd_start() {
     *)
       echo "hubd did not start; its log ($log) ends:" >&2
       tail -5 "$log" >&2
+      # Never leave a half-started hub holding the port and the database.
+      kill -KILL "$(cat "$pidfile")" 2>/dev/null
+      wait "$(cat "$pidfile")" 2>/dev/null
+      rm -f "$pidfile"
       return 1
       ;;
   esac
@@ -32,11 +36,13 @@ hubd_stop() {
   [ -f "$pidfile" ] || return 0
   pid=$(cat "$pidfile")
   rm -f "$pidfile"
-  kill -TERM "$pid" 2>/dev/null || return 0
+  # Decide before signalling: once it exits, bash reaps it and forgets it.
   if jobs -p | grep -qx "$pid"; then
+    kill -TERM "$pid" 2>/dev/null
     wait "$pid" || status=$?
     return $status
   fi
+  kill -TERM "$pid" 2>/dev/null || return 0
   while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
   return 0
 }

@@ -35,10 +35,12 @@ const char* StatusName(policy::Partner::Status s) {
 }  // namespace
 
 PeerIdentity::PeerIdentity(
+    std::shared_ptr<const common::X509Certificate> ca,
     std::shared_ptr<const policy::Registry> registry,
     std::shared_ptr<const common::RevocationList> revocations,
     const common::Clock* clock)
-    : clock_(clock),
+    : ca_(std::move(ca)),
+      clock_(clock),
       registry_(std::move(registry)),
       revocations_(std::move(revocations)) {}
 
@@ -65,6 +67,7 @@ std::shared_ptr<const PeerIdentity::CertificateFacts> PeerIdentity::Facts(
   facts->not_after = cert->not_after();
   facts->serial_hex = cert->serial_hex();
   facts->sha256_hex = cert->sha256_hex();
+  facts->issued_by_ca = cert->VerifySignedBy(*ca_).ok();
   for (const std::string& uri : cert->uri_sans()) {
     if (absl::StartsWith(uri, "spiffe://")) facts->spiffe_ids.push_back(uri);
   }
@@ -99,6 +102,13 @@ absl::StatusOr<AuthenticatedPeer> PeerIdentity::Authenticate(
                      common::FormatUtc(revocations->next_update()),
                      "; the hub refuses all callers until its operator "
                      "installs a fresh one"));
+  }
+  // The CRL we hold is the partnership CA's; a certificate from anywhere
+  // else (an intermediate, a second CA) could be revoked without our knowing.
+  if (!cert->issued_by_ca) {
+    return absl::UnauthenticatedError(
+        "client certificate was not issued by the partnership CA itself; ask "
+        "your partnership administrator for one that is");
   }
   if (now < cert->not_before) {
     return absl::UnauthenticatedError(

@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "common/revocation_list.h"
+#include "common/x509_certificate.h"
 #include "policy/registry.h"
 
 namespace hub::service {
@@ -40,8 +41,10 @@ struct AuthenticatedPeer {
 
 class PeerIdentity {
  public:
-  // `clock` must outlive this object.
-  PeerIdentity(std::shared_ptr<const policy::Registry> registry,
+  // `ca` is the partnership CA that issues client certificates and signs
+  // the revocation lists. `clock` must outlive this object.
+  PeerIdentity(std::shared_ptr<const common::X509Certificate> ca,
+               std::shared_ptr<const policy::Registry> registry,
                std::shared_ptr<const common::RevocationList> revocations,
                const common::Clock* clock);
 
@@ -54,9 +57,10 @@ class PeerIdentity {
   // Maps the peer's certificate (PEM) to its principal.
   // REQUIRES: the TLS handshake verified `cert_pem` chains to the CA.
   // Returns, with a message the caller can act on:
-  //   UNAUTHENTICATED     no certificate, not yet valid, expired, revoked, no
-  //                       single SPIFFE ID, or an identity the hub does not
-  //                       know;
+  //   UNAUTHENTICATED     no certificate, not issued by `ca` itself (so its
+  //                       revocation could not be checked), not yet valid,
+  //                       expired, revoked, no single SPIFFE ID, or an identity
+  //                       the hub does not know;
   //   PERMISSION_DENIED   the principal or its partner is not ACTIVE;
   //   UNAVAILABLE         the revocation list is past its next update, so no
   //                       certificate can be trusted (fail closed).
@@ -71,6 +75,7 @@ class PeerIdentity {
     std::string serial_hex;
     std::string sha256_hex;
     std::vector<std::string> spiffe_ids;  // URI SANs with the spiffe scheme
+    bool issued_by_ca = false;            // signed by the CA whose CRL we hold
   };
 
   // The facts of `cert_pem`, from the cache or parsed now. Null if the
@@ -81,6 +86,7 @@ class PeerIdentity {
   // Bounds the cache: a hub sees one certificate per user and device.
   static constexpr size_t kMaxCachedCertificates = 65536;
 
+  const std::shared_ptr<const common::X509Certificate> ca_;
   const common::Clock* const clock_;
   mutable absl::Mutex trust_mu_;
   std::shared_ptr<const policy::Registry> registry_ ABSL_GUARDED_BY(trust_mu_);

@@ -33,6 +33,7 @@ class PeerIdentityTest : public ::testing::Test {
     good_not_after_ = good->not_after();
     clock_.Set(good->not_before() + absl::Hours(1));
     identity_ = std::make_unique<PeerIdentity>(
+        std::make_shared<const common::X509Certificate>(std::move(ca).value()),
         std::move(registry).value(),
         std::make_shared<const common::RevocationList>(std::move(crl).value()),
         &clock_);
@@ -85,6 +86,14 @@ TEST_F(PeerIdentityTest,
   clock_.Set(good_not_after_);
   EXPECT_THAT(identity_->Authenticate(Pem("clients/u-hokoro.pem")),
               StatusIs(StatusCode::kUnauthenticated, HasSubstr("expired")));
+}
+
+TEST_F(PeerIdentityTest, ACertificateFromAnotherCaIsUnauthenticated) {
+  // TLS refuses these first; this is the second line, which also covers a
+  // certificate from an intermediate whose revocations we never see.
+  EXPECT_THAT(identity_->Authenticate(Pem("bad/other-ca-client.pem")),
+              StatusIs(StatusCode::kUnauthenticated,
+                       HasSubstr("not issued by the partnership CA")));
 }
 
 TEST_F(PeerIdentityTest, RevokedCertificateIsUnauthenticated) {
