@@ -1,7 +1,6 @@
 #include "common/revocation_list.h"
 
 #include <openssl/bio.h>
-#include <openssl/bn.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 
@@ -17,9 +16,6 @@ struct CrlDeleter {
 };
 struct BioDeleter {
   void operator()(BIO* b) const { BIO_free(b); }
-};
-struct BnDeleter {
-  void operator()(BIGNUM* b) const { BN_free(b); }
 };
 
 }  // namespace
@@ -60,16 +56,13 @@ absl::StatusOr<RevocationList> RevocationList::FromPem(
   list.next_update_ = Asn1TimeToAbsl(next);
   STACK_OF(X509_REVOKED)* revoked = X509_CRL_get_REVOKED(crl.get());
   for (int i = 0; i < sk_X509_REVOKED_num(revoked); ++i) {
-    const ASN1_INTEGER* serial =
-        X509_REVOKED_get0_serialNumber(sk_X509_REVOKED_value(revoked, i));
-    std::unique_ptr<BIGNUM, BnDeleter> bn(ASN1_INTEGER_to_BN(serial, nullptr));
-    char* hex = bn ? BN_bn2hex(bn.get()) : nullptr;
-    if (hex == nullptr) {
+    std::string serial = SerialToHex(
+        X509_REVOKED_get0_serialNumber(sk_X509_REVOKED_value(revoked, i)));
+    if (serial.empty()) {
       return absl::InvalidArgumentError(
           "revocation list has an unreadable serial");
     }
-    list.revoked_.insert(hex);
-    OPENSSL_free(hex);
+    list.revoked_.insert(std::move(serial));
   }
   return list;
 }

@@ -34,7 +34,9 @@ std::unique_ptr<BIO, BioDeleter> MemBio(absl::string_view data) {
       BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
 }
 
-std::string SerialHex(const ASN1_INTEGER* serial) {
+}  // namespace
+
+std::string SerialToHex(const ASN1_INTEGER* serial) {
   std::unique_ptr<BIGNUM, BnDeleter> bn(ASN1_INTEGER_to_BN(serial, nullptr));
   if (bn == nullptr) return "";
   char* hex = BN_bn2hex(bn.get());
@@ -42,8 +44,6 @@ std::string SerialHex(const ASN1_INTEGER* serial) {
   OPENSSL_free(hex);
   return out;
 }
-
-}  // namespace
 
 std::string OpenSslError() {
   unsigned long code = ERR_get_error();  // NOLINT(runtime/int): OpenSSL's type
@@ -96,7 +96,7 @@ absl::StatusOr<X509Certificate> X509Certificate::FromPem(
   }
   cert.not_before_ = Asn1TimeToAbsl(X509_get0_notBefore(x));
   cert.not_after_ = Asn1TimeToAbsl(X509_get0_notAfter(x));
-  cert.serial_hex_ = SerialHex(X509_get0_serialNumber(x));
+  cert.serial_hex_ = SerialToHex(X509_get0_serialNumber(x));
 
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int len = 0;

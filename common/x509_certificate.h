@@ -64,6 +64,10 @@ class X509Certificate {
   std::string subject_;
 };
 
+// A serial number as upper-case hex without leading zeros ("" if unreadable).
+// Certificates and revocation lists both use this, so their serials compare.
+std::string SerialToHex(const ASN1_INTEGER* serial);
+
 // How many PEM certificates `pem` holds.
 int CountPemCertificates(absl::string_view pem);
 

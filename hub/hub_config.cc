@@ -15,24 +15,23 @@ absl::StatusOr<prevent::config::v1::HubConfig> LoadHubConfig(
   struct Field {
     const char* name;
     std::string* value;
+    bool is_path;  // resolved against the config's directory
   };
   const Field fields[] = {
-      {"listen_address", config.mutable_listen_address()},
-      {"cert_file", config.mutable_cert_file()},
-      {"key_file", config.mutable_key_file()},
-      {"ca_file", config.mutable_ca_file()},
-      {"crl_file", config.mutable_crl_file()},
-      {"policy_file", config.mutable_policy_file()},
-      {"database_path", config.mutable_database_path()},
+      {"listen_address", config.mutable_listen_address(), false},
+      {"cert_file", config.mutable_cert_file(), true},
+      {"key_file", config.mutable_key_file(), true},
+      {"ca_file", config.mutable_ca_file(), true},
+      {"crl_file", config.mutable_crl_file(), true},
+      {"policy_file", config.mutable_policy_file(), true},
+      {"database_path", config.mutable_database_path(), true},
   };
   for (const Field& f : fields) {
     if (f.value->empty()) {
       return absl::InvalidArgumentError(absl::StrCat(
           path, ": ", f.name, " is required; see docs/operations.md"));
     }
-    if (absl::string_view(f.name) != "listen_address") {
-      *f.value = common::ResolvePath(dir, *f.value);
-    }
+    if (f.is_path) *f.value = common::ResolvePath(dir, *f.value);
   }
   if (config.drain_seconds() == 0) config.set_drain_seconds(10);
   return config;

@@ -192,14 +192,12 @@ absl::StatusOr<std::unique_ptr<const Registry>> Registry::Parse(
   RETURN_IF_ERROR(common::ParseTextProto(text, filename, &file, &tree));
 
   Problems problems(filename, &tree);
-  absl::StatusOr<SpiffeId> probe = SpiffeId::Parse(
-      absl::StrCat("spiffe://", file.trust_domain(), "/partner/p/user/u"));
   if (file.trust_domain().empty()) {
     problems.AtTop(
         "trust_domain",
         "trust_domain is missing; set it to the partnership CA's "
         "SPIFFE trust domain, e.g. \"wexcombe.prevent-hub.example\"");
-  } else if (!probe.ok()) {
+  } else if (!SpiffeId::IsValidTrustDomain(file.trust_domain())) {
     problems.AtTop(
         "trust_domain",
         absl::StrCat("trust_domain '", file.trust_domain(),

@@ -12,7 +12,9 @@ namespace {
 
 constexpr absl::string_view kScheme = "spiffe://";
 
-bool ValidTrustDomain(absl::string_view s) {
+}  // namespace
+
+bool SpiffeId::IsValidTrustDomain(absl::string_view s) {
   if (s.empty() || s.size() > 255) return false;
   for (char c : s) {
     if (!(absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '.' ||
@@ -22,6 +24,8 @@ bool ValidTrustDomain(absl::string_view s) {
   }
   return true;
 }
+
+namespace {
 
 bool ValidSegment(absl::string_view s) {
   if (s.empty() || s == "." || s == "..") return false;
@@ -48,7 +52,7 @@ absl::StatusOr<SpiffeId> SpiffeId::Parse(absl::string_view uri) {
     return absl::InvalidArgumentError(
         absl::StrCat("'", uri, "' has the wrong path: ", expected));
   }
-  if (!ValidTrustDomain(parts[0])) {
+  if (!IsValidTrustDomain(parts[0])) {
     return absl::InvalidArgumentError(
         absl::StrCat("'", uri, "' has an invalid trust domain '", parts[0],
                      "' (lower-case letters, digits, '.', '-', '_')"));

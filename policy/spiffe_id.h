@@ -22,6 +22,10 @@ struct SpiffeId {
   static absl::StatusOr<SpiffeId> Parse(absl::string_view uri);
 
   std::string ToString() const;
+
+  // True if `s` is a valid trust domain: 1-255 of lower-case letters,
+  // digits, '.', '-', '_'.
+  static bool IsValidTrustDomain(absl::string_view s);
 };
 
 }  // namespace hub::policy

@@ -50,5 +50,14 @@ TEST(SpiffeIdTest, RejectsBadCharacters) {
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("segment")));
 }
 
+TEST(SpiffeIdTest, TrustDomainRule) {
+  EXPECT_TRUE(SpiffeId::IsValidTrustDomain("wexcombe.prevent-hub.example"));
+  EXPECT_TRUE(SpiffeId::IsValidTrustDomain("a_b-1.c"));
+  EXPECT_FALSE(SpiffeId::IsValidTrustDomain(""));
+  EXPECT_FALSE(SpiffeId::IsValidTrustDomain("Upper.example"));
+  EXPECT_FALSE(SpiffeId::IsValidTrustDomain("td/partner"));
+  EXPECT_FALSE(SpiffeId::IsValidTrustDomain(std::string(256, 'a')));
+}
+
 }  // namespace
 }  // namespace hub::policy
