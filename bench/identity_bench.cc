@@ -12,14 +12,14 @@
 #include "common/revocation_list.h"
 #include "common/x509_certificate.h"
 #include "hub/service/peer_identity.h"
-#include "policy/registry.h"
+#include "policy/policy.h"
 
 namespace {
 
 struct Fixture {
   std::string cert_pem;
   std::string spiffe_id;
-  std::shared_ptr<const hub::policy::Registry> registry;
+  std::shared_ptr<const hub::policy::Policy> policy;
   std::unique_ptr<hub::service::PeerIdentity> identity;
 };
 
@@ -44,19 +44,19 @@ BENCHMARK(BM_ParseCertificatePem);
 void BM_FindPrincipalBySpiffeId(benchmark::State& state) {
   for (auto _ : state) {
     benchmark::DoNotOptimize(
-        fixture->registry->FindPrincipalBySpiffeId(fixture->spiffe_id));
+        fixture->policy->FindPrincipalBySpiffeId(fixture->spiffe_id));
   }
 }
 BENCHMARK(BM_FindPrincipalBySpiffeId);
 
-int Setup(const std::string& certs, const std::string& policy) {
-  auto registry = hub::policy::Registry::Load(policy);
+int Setup(const std::string& certs, const std::string& policy_file) {
+  auto policy = hub::policy::Policy::Load(policy_file, absl::Now());
   auto cert = hub::common::ReadFile(certs + "/clients/u-hokoro.pem");
   auto ca = hub::common::ReadFile(certs + "/ca.pem");
   auto crl = hub::common::ReadFile(certs + "/crl.pem");
-  if (!registry.ok() || !cert.ok() || !ca.ok() || !crl.ok()) {
+  if (!policy.ok() || !cert.ok() || !ca.ok() || !crl.ok()) {
     std::fprintf(stderr, "identity_bench: cannot load %s or %s\n",
-                 certs.c_str(), policy.c_str());
+                 certs.c_str(), policy_file.c_str());
     return 1;
   }
   auto ca_cert = hub::common::X509Certificate::FromPem(*ca);
@@ -70,11 +70,11 @@ int Setup(const std::string& certs, const std::string& policy) {
   fixture = new Fixture;
   fixture->cert_pem = *cert;
   fixture->spiffe_id = parsed->uri_sans().front();
-  fixture->registry = std::move(registry).value();
+  fixture->policy = std::move(policy).value();
   fixture->identity = std::make_unique<hub::service::PeerIdentity>(
       std::make_shared<const hub::common::X509Certificate>(
           std::move(ca_cert).value()),
-      fixture->registry,
+      fixture->policy,
       std::make_shared<const hub::common::RevocationList>(
           std::move(list).value()),
       hub::common::Clock::Real());

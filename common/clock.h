@@ -5,6 +5,8 @@
 
 #include <string>
 
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 
@@ -22,6 +24,10 @@ class Clock {
 // Formats `t` as an RFC 3339 UTC timestamp to the second, e.g.
 // "2026-11-21T17:34:00Z", for messages people read.
 std::string FormatUtc(absl::Time t);
+
+// Parses a calendar date "YYYY-MM-DD" (exactly that form) as midnight UTC at
+// its start. INVALID_ARGUMENT for anything else, including impossible dates.
+absl::StatusOr<absl::Time> ParseUtcDate(absl::string_view date);
 
 }  // namespace hub::common
 

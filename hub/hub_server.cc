@@ -19,7 +19,7 @@
 #include "hub/service/peer_auth_processor.h"
 #include "hub/service/peer_identity.h"
 #include "hub/store/sqlite_store.h"
-#include "policy/registry.h"
+#include "policy/policy.h"
 
 namespace hub {
 namespace {
@@ -29,10 +29,10 @@ absl::Status WithField(const char* field, absl::Status s) {
   return absl::Status(s.code(), absl::StrCat(field, ": ", s.message()));
 }
 
-// What identification trusts: the policy file's registry and the CA's
+// What identification trusts: the policy file's policy and the CA's
 // revocation list, loaded and validated together.
 struct Trust {
-  std::shared_ptr<const policy::Registry> registry;
+  std::shared_ptr<const policy::Policy> policy;
   std::shared_ptr<const common::RevocationList> revocations;
 };
 
@@ -52,11 +52,11 @@ absl::StatusOr<Trust> LoadTrust(const prevent::config::v1::HubConfig& config,
                      common::FormatUtc(crl->next_update()),
                      "; install a fresh one from the partnership CA"));
   }
-  absl::StatusOr<std::unique_ptr<const policy::Registry>> registry =
-      policy::Registry::Load(config.policy_file());
-  RETURN_IF_ERROR(WithField("policy_file", registry.status()));
+  absl::StatusOr<std::unique_ptr<const policy::Policy>> loaded =
+      policy::Policy::Load(config.policy_file(), clock->Now());
+  RETURN_IF_ERROR(WithField("policy_file", loaded.status()));
   Trust trust;
-  trust.registry = std::move(registry).value();
+  trust.policy = std::move(loaded).value();
   trust.revocations =
       std::make_shared<const common::RevocationList>(std::move(crl).value());
   return trust;
@@ -115,7 +115,7 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
         "revocation list is crl_file"));
   }
   ASSIGN_OR_RETURN(Trust trust, LoadTrust(config, *ca, clock));
-  const int principals = trust.registry->file().principals_size();
+  const int principals = trust.policy->file().principals_size();
 
   auto parts = std::make_unique<Parts>(
       config,
@@ -126,8 +126,7 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
   RETURN_IF_ERROR(WithField("database_path", store.status()));
   parts->store = std::move(store).value();
   parts->identity = std::make_unique<service::PeerIdentity>(
-      parts->ca, std::move(trust.registry), std::move(trust.revocations),
-      clock);
+      parts->ca, std::move(trust.policy), std::move(trust.revocations), clock);
   parts->runner = std::make_unique<service::CallRunner>(parts->identity.get());
   parts->identity_service =
       std::make_unique<service::IdentityService>(parts->runner.get());
@@ -182,9 +181,9 @@ absl::Status HubServer::Reload() {
         .Add("errors", common::LocationsOnly(trust.status().message()));
     return trust.status();
   }
-  const int principals = trust->registry->file().principals_size();
+  const int principals = trust->policy->file().principals_size();
   const int64_t revoked = static_cast<int64_t>(trust->revocations->size());
-  parts_->identity->Replace(std::move(trust->registry),
+  parts_->identity->Replace(std::move(trust->policy),
                             std::move(trust->revocations));
   common::LogLine(common::Severity::kInfo, "reloaded")
       .Add("principals", principals)

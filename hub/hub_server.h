@@ -1,5 +1,5 @@
 // HubServer is the composition root: the one place that wires the policy
-// registry, the revocation list, the store and the services into a gRPC
+// policy, the revocation list, the store and the services into a gRPC
 // server over mutual TLS. Start() returns a serving hub; Shutdown() drains it.
 // Thread-safe.
 #ifndef HUB_HUB_SERVER_H_

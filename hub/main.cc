@@ -14,7 +14,7 @@
 #include "common/log.h"
 #include "hub/hub_config.h"
 #include "hub/hub_server.h"
-#include "policy/registry.h"
+#include "policy/policy.h"
 
 namespace {
 
@@ -36,14 +36,14 @@ int Fail(const absl::Status& status) {
 }
 
 int CheckPolicy(const std::string& path) {
-  absl::StatusOr<std::unique_ptr<const hub::policy::Registry>> registry =
-      hub::policy::Registry::Load(path);
-  if (!registry.ok()) {
-    std::cerr << registry.status().message() << "\n";
+  absl::StatusOr<std::unique_ptr<const hub::policy::Policy>> policy =
+      hub::policy::Policy::Load(path, absl::Now());
+  if (!policy.ok()) {
+    std::cerr << policy.status().message() << "\n";
     return 1;
   }
-  std::cout << path << ": OK (" << (*registry)->file().partners_size()
-            << " partners, " << (*registry)->file().principals_size()
+  std::cout << path << ": OK (" << (*policy)->file().partners_size()
+            << " partners, " << (*policy)->file().principals_size()
             << " principals)\n";
   return 0;
 }

@@ -21,18 +21,37 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 
 namespace hub::policy {
 
 class Projection {
  public:
+  // Says why a field must never be released by these paths (e.g. "holds
+  // HEALTH special-category data; ..."), or "" if it may be.
+  using WithholdFn =
+      absl::FunctionRef<std::string(const google::protobuf::FieldDescriptor*)>;
+
+  // Allows nothing.
+  Projection();
+
   // Compiles `paths` against `type`. On failure returns INVALID_ARGUMENT
   // naming the first path that does not exist in `type` (or selects inside a
   // scalar or map field) and the message it was looked up in.
   static absl::StatusOr<Projection> Compile(
       const google::protobuf::Descriptor* type,
       const std::vector<std::string>& paths);
+
+  // As above, but fields for which `withhold` gives a reason are never
+  // allowed: a path naming one (or passing through one) is an error quoting
+  // the reason, and a path that covers one ("a.*", a whole message) allows
+  // everything under it except those fields. Their paths are appended to
+  // `withheld` if it is not null.
+  static absl::StatusOr<Projection> Compile(
+      const google::protobuf::Descriptor* type,
+      const std::vector<std::string>& paths, WithholdFn withhold,
+      std::vector<std::string>* withheld);
 
   // Clears from `message` everything the paths do not allow.
   // REQUIRES: message->GetDescriptor() is the type this was compiled for.
@@ -57,6 +76,11 @@ class Projection {
       : type_(type), root_(std::move(root)) {}
 
   static void ApplyNode(const Node& node, google::protobuf::Message* message);
+  // Replaces "everything" at `node` (or at its whole fields) by an explicit
+  // list that leaves out withheld fields.
+  static void Restrict(Node* node, const google::protobuf::Descriptor* type,
+                       const std::string& prefix, WithholdFn withhold,
+                       std::vector<std::string>* withheld);
 
   const google::protobuf::Descriptor* type_;
   std::shared_ptr<const Node> root_;

@@ -36,19 +36,19 @@ const char* StatusName(policy::Partner::Status s) {
 
 PeerIdentity::PeerIdentity(
     std::shared_ptr<const common::X509Certificate> ca,
-    std::shared_ptr<const policy::Registry> registry,
+    std::shared_ptr<const policy::Policy> policy,
     std::shared_ptr<const common::RevocationList> revocations,
     const common::Clock* clock)
     : ca_(std::move(ca)),
       clock_(clock),
-      registry_(std::move(registry)),
+      policy_(std::move(policy)),
       revocations_(std::move(revocations)) {}
 
 void PeerIdentity::Replace(
-    std::shared_ptr<const policy::Registry> registry,
+    std::shared_ptr<const policy::Policy> policy,
     std::shared_ptr<const common::RevocationList> revocations) {
   absl::MutexLock lock(&trust_mu_);
-  registry_ = std::move(registry);
+  policy_ = std::move(policy);
   revocations_ = std::move(revocations);
 }
 
@@ -88,11 +88,11 @@ absl::StatusOr<AuthenticatedPeer> PeerIdentity::Authenticate(
     return absl::UnauthenticatedError("client certificate could not be read");
   }
 
-  std::shared_ptr<const policy::Registry> registry;
+  std::shared_ptr<const policy::Policy> policy;
   std::shared_ptr<const common::RevocationList> revocations;
   {
     absl::MutexLock lock(&trust_mu_);
-    registry = registry_;
+    policy = policy_;
     revocations = revocations_;
   }
   const absl::Time now = clock_->Now();
@@ -138,7 +138,7 @@ absl::StatusOr<AuthenticatedPeer> PeerIdentity::Authenticate(
   }
   const std::string* spiffe_id = &cert->spiffe_ids.front();
   const policy::Principal* principal =
-      registry->FindPrincipalBySpiffeId(*spiffe_id);
+      policy->FindPrincipalBySpiffeId(*spiffe_id);
   if (principal == nullptr) {
     return absl::UnauthenticatedError(absl::StrCat(
         "identity ", *spiffe_id, " is not registered with this hub"));
@@ -148,9 +148,8 @@ absl::StatusOr<AuthenticatedPeer> PeerIdentity::Authenticate(
         absl::StrCat("principal ", principal->id(), " is ",
                      StatusName(principal->status())));
   }
-  // Registry validation guarantees the partner exists.
-  const policy::Partner* partner =
-      registry->FindPartner(principal->partner_id());
+  // Policy validation guarantees the partner exists.
+  const policy::Partner* partner = policy->FindPartner(principal->partner_id());
   HUB_CHECK(partner != nullptr);
   if (partner->status() != policy::Partner::ACTIVE) {
     return absl::PermissionDeniedError(absl::StrCat(
@@ -158,7 +157,7 @@ absl::StatusOr<AuthenticatedPeer> PeerIdentity::Authenticate(
   }
 
   AuthenticatedPeer peer;
-  peer.registry = std::move(registry);
+  peer.policy = std::move(policy);
   peer.principal = principal;
   peer.partner = partner;
   peer.spiffe_id = *spiffe_id;

@@ -1,12 +1,12 @@
 // PeerIdentity maps a caller's TLS client certificate to a known, active
 // principal of the partnership, on every call, against the current trust
-// snapshot (registry and revocation list), which Replace() swaps atomically.
+// snapshot (policy and revocation list), which Replace() swaps atomically.
 // The TLS layer has already verified the chain to the partnership CA; this adds
 // what must be re-checked per call on a long-lived connection: validity against
-// the Clock, the revocation list, and the registry status of the principal and
+// the Clock, the revocation list, and the policy status of the principal and
 // its partner. Parsing a certificate is costly with OpenSSL 3 (~0.2 ms), so the
 // immutable facts of each distinct certificate are parsed once and cached;
-// everything that can change (time, revocation, registry status) is checked
+// everything that can change (time, revocation, policy status) is checked
 // every call. Thread-safe.
 #ifndef HUB_SERVICE_PEER_IDENTITY_H_
 #define HUB_SERVICE_PEER_IDENTITY_H_
@@ -23,15 +23,15 @@
 #include "common/clock.h"
 #include "common/revocation_list.h"
 #include "common/x509_certificate.h"
-#include "policy/registry.h"
+#include "policy/policy.h"
 
 namespace hub::service {
 
 // A caller the hub has identified. `principal` and `partner` point into
-// `registry` (the snapshot the caller was identified against), which this
+// `policy` (the snapshot the caller was identified against), which this
 // keeps alive across a reload.
 struct AuthenticatedPeer {
-  std::shared_ptr<const policy::Registry> registry;
+  std::shared_ptr<const policy::Policy> policy;
   const policy::Principal* principal = nullptr;
   const policy::Partner* partner = nullptr;
   std::string spiffe_id;
@@ -44,14 +44,14 @@ class PeerIdentity {
   // `ca` is the partnership CA that issues client certificates and signs
   // the revocation lists. `clock` must outlive this object.
   PeerIdentity(std::shared_ptr<const common::X509Certificate> ca,
-               std::shared_ptr<const policy::Registry> registry,
+               std::shared_ptr<const policy::Policy> policy,
                std::shared_ptr<const common::RevocationList> revocations,
                const common::Clock* clock);
 
-  // From the next call on, identifies callers against `registry` and
+  // From the next call on, identifies callers against `policy` and
   // `revocations` (both validated by the caller). Calls in flight finish
   // with the snapshot they started with.
-  void Replace(std::shared_ptr<const policy::Registry> registry,
+  void Replace(std::shared_ptr<const policy::Policy> policy,
                std::shared_ptr<const common::RevocationList> revocations);
 
   // Maps the peer's certificate (PEM) to its principal.
@@ -89,7 +89,7 @@ class PeerIdentity {
   const std::shared_ptr<const common::X509Certificate> ca_;
   const common::Clock* const clock_;
   mutable absl::Mutex trust_mu_;
-  std::shared_ptr<const policy::Registry> registry_ ABSL_GUARDED_BY(trust_mu_);
+  std::shared_ptr<const policy::Policy> policy_ ABSL_GUARDED_BY(trust_mu_);
   std::shared_ptr<const common::RevocationList> revocations_
       ABSL_GUARDED_BY(trust_mu_);
   mutable absl::Mutex mu_;

@@ -20,9 +20,9 @@ std::string Pem(const std::string& name) { return common::ReadTestCert(name); }
 class PeerIdentityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    auto registry = policy::Registry::Load(HUB_SOURCE_DIR
-                                           "/tests/testdata/policy.textproto");
-    ASSERT_THAT(registry, IsOk());
+    auto loaded = policy::Policy::Load(
+        HUB_SOURCE_DIR "/tests/testdata/policy.textproto", clock_.Now());
+    ASSERT_THAT(loaded, IsOk());
     auto ca = common::X509Certificate::FromPem(Pem("ca.pem"));
     ASSERT_THAT(ca, IsOk());
     auto crl = common::RevocationList::FromPem(Pem("crl.pem"), *ca);
@@ -34,7 +34,7 @@ class PeerIdentityTest : public ::testing::Test {
     clock_.Set(good->not_before() + absl::Hours(1));
     identity_ = std::make_unique<PeerIdentity>(
         std::make_shared<const common::X509Certificate>(std::move(ca).value()),
-        std::move(registry).value(),
+        std::move(loaded).value(),
         std::make_shared<const common::RevocationList>(std::move(crl).value()),
         &clock_);
   }

@@ -1,4 +1,4 @@
-#include "policy/registry.h"
+#include "policy/policy.h"
 
 #include "common/status_matchers.h"
 #include "gmock/gmock.h"
@@ -9,6 +9,15 @@ namespace {
 
 using ::testing::AllOf;
 using ::testing::HasSubstr;
+
+// The tests' "now": 2026-11-21, within the demo agreement's term.
+const absl::Time kNow =
+    absl::FromCivil(absl::CivilDay(2026, 11, 21), absl::UTCTimeZone());
+
+absl::StatusOr<std::unique_ptr<const Policy>> Parse(absl::string_view text,
+                                                    absl::string_view name) {
+  return Policy::Parse(text, name, kNow);
+}
 
 constexpr char kValid[] = R"policy(
 trust_domain: "td.example"
@@ -24,10 +33,10 @@ principals {
 }
 )policy";
 
-TEST(RegistryTest, ParsesAValidFileAndFindsEveryone) {
-  auto registry = Registry::Parse(kValid, "policy.textproto");
-  ASSERT_THAT(registry, IsOk());
-  const Registry& r = **registry;
+TEST(PolicyTest, ParsesAValidFileAndFindsEveryone) {
+  auto policy = Parse(kValid, "policy.textproto");
+  ASSERT_THAT(policy, IsOk());
+  const Policy& r = **policy;
   EXPECT_EQ(r.trust_domain(), "td.example");
   const Principal* p = r.FindPrincipalBySpiffeId(
       "spiffe://td.example/partner/p-lbw/user/u-hokoro");
@@ -42,14 +51,13 @@ TEST(RegistryTest, ParsesAValidFileAndFindsEveryone) {
       nullptr);
 }
 
-TEST(RegistryTest, SyntaxErrorsNameLineAndColumn) {
-  EXPECT_THAT(Registry::Parse("trust_domain: \"x\"\npartners { idd: \"P\" }\n",
-                              "f.txt"),
+TEST(PolicyTest, SyntaxErrorsNameLineAndColumn) {
+  EXPECT_THAT(Parse("trust_domain: \"x\"\npartners { idd: \"P\" }\n", "f.txt"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("f.txt:2:"), HasSubstr("idd"))));
 }
 
-TEST(RegistryTest, UnknownPartnerIsReportedAtItsLine) {
+TEST(PolicyTest, UnknownPartnerIsReportedAtItsLine) {
   constexpr char kText[] = R"policy(trust_domain: "td.example"
 partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
 principals {
@@ -59,13 +67,13 @@ principals {
   spiffe_id: "spiffe://td.example/partner/p-nope/user/u-x"
 }
 )policy";
-  EXPECT_THAT(Registry::Parse(kText, "p.txt"),
+  EXPECT_THAT(Parse(kText, "p.txt"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("p.txt:5:3:"), HasSubstr("'P-NOPE'"),
                              HasSubstr("not defined"))));
 }
 
-TEST(RegistryTest, DuplicatesAreRefused) {
+TEST(PolicyTest, DuplicatesAreRefused) {
   constexpr char kText[] = R"policy(trust_domain: "td.example"
 partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
 partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
@@ -74,7 +82,7 @@ principals { id: "U-A" partner_id: "P-LBW" roles: PANEL_CHAIR status: ACTIVE
 principals { id: "U-A" partner_id: "P-LBW" roles: PANEL_CHAIR status: ACTIVE
   spiffe_id: "spiffe://td.example/partner/p-lbw/user/u-a" }
 )policy";
-  EXPECT_THAT(Registry::Parse(kText, "d.txt"),
+  EXPECT_THAT(Parse(kText, "d.txt"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        AllOf(HasSubstr("d.txt:3:"),
                              HasSubstr("partner 'P-LBW' is defined twice"),
@@ -82,58 +90,58 @@ principals { id: "U-A" partner_id: "P-LBW" roles: PANEL_CHAIR status: ACTIVE
                              HasSubstr("already used by another principal"))));
 }
 
-TEST(RegistryTest, SpiffeIdMustNameThePrincipalAndItsPartner) {
+TEST(PolicyTest, SpiffeIdMustNameThePrincipalAndItsPartner) {
   constexpr char kText[] = R"policy(trust_domain: "td.example"
 partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
 partners { id: "P-SO15D" type: CT_POLICE status: ACTIVE }
 principals { id: "U-A" partner_id: "P-LBW" roles: PANEL_CHAIR status: ACTIVE
   spiffe_id: "spiffe://td.example/partner/p-so15d/user/u-a" }
 )policy";
-  EXPECT_THAT(Registry::Parse(kText, "s.txt"),
+  EXPECT_THAT(Parse(kText, "s.txt"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("must end /partner/p-lbw/user/u-a")));
 }
 
-TEST(RegistryTest, SpiffeIdMustBeInTheTrustDomain) {
+TEST(PolicyTest, SpiffeIdMustBeInTheTrustDomain) {
   constexpr char kText[] = R"policy(trust_domain: "td.example"
 partners { id: "P-LBW" type: LOCAL_AUTHORITY status: ACTIVE }
 principals { id: "U-A" partner_id: "P-LBW" roles: PANEL_CHAIR status: ACTIVE
   spiffe_id: "spiffe://other.example/partner/p-lbw/user/u-a" }
 )policy";
-  EXPECT_THAT(Registry::Parse(kText, "t.txt"),
+  EXPECT_THAT(Parse(kText, "t.txt"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("trust domain 'other.example'")));
 }
 
-TEST(RegistryTest, MissingFieldsAreEachReported) {
+TEST(PolicyTest, MissingFieldsAreEachReported) {
   constexpr char kText[] = R"policy(partners { id: "P-LBW" }
 principals { id: "U-A" partner_id: "P-LBW" spiffe_id: "not-a-uri" }
 )policy";
   EXPECT_THAT(
-      Registry::Parse(kText, "m.txt"),
+      Parse(kText, "m.txt"),
       StatusIs(absl::StatusCode::kInvalidArgument,
                AllOf(HasSubstr("trust_domain is missing"),
-                     HasSubstr("partner 'P-LBW' has no type"),
+                     HasSubstr("partner 'P-LBW' has no known type"),
                      HasSubstr("partner 'P-LBW' has no status"),
                      HasSubstr("principal 'U-A' has no roles"),
                      HasSubstr("principal 'U-A' has no status"),
                      HasSubstr("m.txt:2:44: principal 'U-A': spiffe_id"))));
 }
 
-TEST(RegistryTest, TheDemoPartnershipIsValid) {
-  auto registry =
-      Registry::Load(HUB_SOURCE_DIR "/deploy/demo/partnership.textproto");
-  ASSERT_THAT(registry, IsOk());
-  EXPECT_EQ((*registry)->file().partners_size(), 9);
-  EXPECT_EQ((*registry)->file().principals_size(), 16);
-  EXPECT_NE((*registry)->FindPrincipalBySpiffeId(
+TEST(PolicyTest, TheDemoPartnershipIsValid) {
+  auto policy =
+      Policy::Load(HUB_SOURCE_DIR "/deploy/demo/partnership.textproto", kNow);
+  ASSERT_THAT(policy, IsOk());
+  EXPECT_EQ((*policy)->file().partners_size(), 9);
+  EXPECT_EQ((*policy)->file().principals_size(), 16);
+  EXPECT_NE((*policy)->FindPrincipalBySpiffeId(
                 "spiffe://wexcombe.prevent-hub.example/partner/p-so15d/user/"
                 "u-dsallenby"),
             nullptr);
 }
 
-TEST(RegistryTest, UnreadableFileIsNotFound) {
-  EXPECT_THAT(Registry::Load("/nonexistent/policy.textproto"),
+TEST(PolicyTest, UnreadableFileIsNotFound) {
+  EXPECT_THAT(Policy::Load("/nonexistent/policy.textproto", kNow),
               StatusIs(absl::StatusCode::kNotFound,
                        HasSubstr("/nonexistent/policy.textproto")));
 }
