@@ -26,7 +26,8 @@ HubClient::HubClient(std::string address,
                      std::shared_ptr<grpc::Channel> channel)
     : address_(std::move(address)),
       channel_(std::move(channel)),
-      identity_(prevent::hub::v1::IdentityService::NewStub(channel_)) {}
+      identity_(prevent::hub::v1::IdentityService::NewStub(channel_)),
+      policy_(prevent::hub::v1::PolicyService::NewStub(channel_)) {}
 
 absl::StatusOr<std::unique_ptr<HubClient>> HubClient::Create(
     const prevent::config::v1::ClientProfile& profile,
@@ -132,6 +133,16 @@ absl::StatusOr<prevent::hub::v1::WhoAmIResponse> HubClient::WhoAmI(
   *request.mutable_context() = request_context;
   prevent::hub::v1::WhoAmIResponse response;
   grpc::Status status = identity_->WhoAmI(&context, request, &response);
+  if (!status.ok()) return Explain(status);
+  return response;
+}
+
+absl::StatusOr<prevent::hub::v1::ExplainResponse> HubClient::ExplainPolicy(
+    const prevent::hub::v1::ExplainRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  prevent::hub::v1::ExplainResponse response;
+  grpc::Status status = policy_->Explain(&context, request, &response);
   if (!status.ok()) return Explain(status);
   return response;
 }

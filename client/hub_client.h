@@ -33,6 +33,10 @@ class HubClient {
   absl::StatusOr<prevent::hub::v1::WhoAmIResponse> WhoAmI(
       const prevent::hub::v1::RequestContext& context);
 
+  // Asks the hub to explain a policy decision.
+  absl::StatusOr<prevent::hub::v1::ExplainResponse> ExplainPolicy(
+      const prevent::hub::v1::ExplainRequest& request);
+
  private:
   HubClient(std::string address, std::shared_ptr<grpc::Channel> channel);
 
@@ -44,6 +48,7 @@ class HubClient {
   const std::string address_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<prevent::hub::v1::IdentityService::Stub> identity_;
+  std::unique_ptr<prevent::hub::v1::PolicyService::Stub> policy_;
 };
 
 }  // namespace hub::client

@@ -1,5 +1,6 @@
 // hubctl: the partner's command-line client for the hub.
 //   hubctl --profile DIR whoami [--json]
+//   hubctl --profile DIR policy explain --action A --resource R --purpose P ...
 // Exit codes: 0 ok, 1 usage or local set-up, 2 refused or not found,
 // 3 hub unavailable, 4 integrity failure (see client/exit_codes.h).
 #include <grpc/support/log.h>
@@ -9,6 +10,7 @@
 
 #include "CLI/CLI.hpp"
 #include "client/commands/command_env.h"
+#include "client/commands/policy_explain_command.h"
 #include "client/commands/whoami_command.h"
 #include "client/exit_codes.h"
 
@@ -35,6 +37,7 @@ int main(int argc, char** argv) {
          "key, CA)")
       ->envname("HUBCTL_PROFILE");
   hub::client::WhoAmICommand whoami(app);
+  hub::client::PolicyExplainCommand explain(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -43,6 +46,7 @@ int main(int argc, char** argv) {
 
   absl::Status status = absl::InvalidArgumentError("no command given");
   if (whoami.selected()) status = whoami.Run(env);
+  if (explain.selected()) status = explain.Run(env);
   if (!status.ok()) {
     std::cerr << "hubctl: " << status.message() << "\n";
   }

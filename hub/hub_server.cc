@@ -18,6 +18,7 @@
 #include "hub/service/identity_service.h"
 #include "hub/service/peer_auth_processor.h"
 #include "hub/service/peer_identity.h"
+#include "hub/service/policy_service.h"
 #include "hub/store/sqlite_store.h"
 #include "policy/policy.h"
 
@@ -80,6 +81,7 @@ struct HubServer::Parts {
   std::unique_ptr<service::PeerIdentity> identity;
   std::unique_ptr<service::CallRunner> runner;
   std::unique_ptr<service::IdentityService> identity_service;
+  std::unique_ptr<service::PolicyService> policy_service;
   std::unique_ptr<grpc::Server> server;
   absl::Mutex shutdown_mu;
   bool shut_down ABSL_GUARDED_BY(shutdown_mu) = false;
@@ -127,9 +129,12 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
   parts->store = std::move(store).value();
   parts->identity = std::make_unique<service::PeerIdentity>(
       parts->ca, std::move(trust.policy), std::move(trust.revocations), clock);
-  parts->runner = std::make_unique<service::CallRunner>(parts->identity.get());
+  parts->runner =
+      std::make_unique<service::CallRunner>(parts->identity.get(), clock);
   parts->identity_service =
       std::make_unique<service::IdentityService>(parts->runner.get());
+  parts->policy_service =
+      std::make_unique<service::PolicyService>(parts->runner.get());
 
   // The TLS layer requires a client certificate chaining to the partnership
   // CA (gRPC's default floor is TLS 1.2); the auth processor then identifies
@@ -146,7 +151,8 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
   std::shared_ptr<grpc::ServerCredentials> credentials =
       grpc::experimental::TlsServerCredentials(tls);
   credentials->SetAuthMetadataProcessor(
-      std::make_shared<service::PeerAuthProcessor>(parts->identity.get()));
+      std::make_shared<service::PeerAuthProcessor>(parts->identity.get(),
+                                                   clock));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -154,6 +160,7 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
   int port = 0;
   builder.AddListeningPort(config.listen_address(), credentials, &port);
   builder.RegisterService(parts->identity_service.get());
+  builder.RegisterService(parts->policy_service.get());
   parts->server = builder.BuildAndStart();
   if (parts->server == nullptr || port == 0) {
     return absl::UnavailableError(absl::StrCat(

@@ -42,9 +42,16 @@ int CheckPolicy(const std::string& path) {
     std::cerr << policy.status().message() << "\n";
     return 1;
   }
-  std::cout << path << ": OK (" << (*policy)->file().partners_size()
-            << " partners, " << (*policy)->file().principals_size()
-            << " principals)\n";
+  const hub::policy::PolicyFile& file = (*policy)->file();
+  int flows = 0;
+  for (const auto& agreement : file.agreements()) {
+    flows += agreement.flows_size();
+  }
+  std::cout << path << ": OK (" << file.partners_size() << " partners, "
+            << file.principals_size() << " principals, "
+            << file.agreements_size() << " agreements with " << flows
+            << " flow rules, " << file.standing_rules_size()
+            << " standing rules; version " << (*policy)->version() << ")\n";
   return 0;
 }
 

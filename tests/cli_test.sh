@@ -28,7 +28,7 @@ expect() {
 }
 
 # --- hubd policy check
-expect "policy check accepts the demo partnership" 0 "OK \(9 partners, 16 principals\)" \
+expect "policy check accepts the demo partnership" 0 "OK \(9 partners, 16 principals, 1 agreements with 19 flow rules" \
   "$hubd" policy check "$src/deploy/demo/partnership.textproto"
 printf 'trust_domain: "td.example"\npartners { id: "P-A" type: SCHOOL status: ACTIVE }\nprincipals { id: "U-A" partner_id: "P-NONE" roles: SCHOOL_DSL status: ACTIVE\n  spiffe_id: "spiffe://td.example/partner/p-none/user/u-a" }\n' >"$work/bad-policy.textproto"
 expect "policy check names file:line:col of an unknown partner" 1 \
@@ -101,6 +101,22 @@ expect "a missing profile is a usage error (1)" 1 "profile.textproto" \
 expect "no command is a usage error (1)" 1 "" "$hubctl" --profile "$work/p/good"
 expect "an unknown flag is a usage error (1)" 1 "" "$hubctl" --profile "$work/p/good" whoami --bogus
 
+# --- hubctl policy explain
+explain=("$hubctl" --profile "$work/p/good" policy explain --action READ --resource CASE
+  --purpose PREVENT_REFERRAL_SUBMISSION --source P-NHS1 --area WXC)
+expect "policy explain cites the agreement and rule of an allow" 0 \
+  "decision +ALLOW.*agreement +A-TEST \(ISA-TEST v1\).*rule +F04: NHS referral.*fields +subject.identity, referral.concern_summary" \
+  bash -c '"$@" | tr "\n" " "' _ "${explain[@]}" --state SUBMITTED
+expect "policy explain gives the reason for a deny" 0 \
+  "decision +DENY \(WRONG_WORKFLOW_STATE\)" "${explain[@]}" --state SCREENING
+expect "policy explain --json uses the protobuf JSON mapping" 0 \
+  '"allowed":true.*"rule_id":"F04"' "${explain[@]}" --state SUBMITTED --json
+expect "the coordinator may explain another principal's access" 0 \
+  "principal +U-DRWHIT" "${explain[@]}" --state SUBMITTED --as U-DRWHIT
+expect "an unknown --action names the flag and the choices (1)" 1 \
+  "--action: unknown value 'FETCH'; use one of SEND, READ" \
+  "$hubctl" --profile "$work/p/good" policy explain --action FETCH --resource CASE --purpose PREVENT_SCREENING
+
 # --- TLS versions: the hub itself refuses TLS 1.0 and 1.1 (the client is
 # told to offer them at security level 0), and speaks 1.2 and 1.3.
 # Prints openssl's "New, <version>, Cipher is <cipher>" line for version $1.
@@ -126,7 +142,7 @@ else
 fi
 
 # --- the log: one line per call, no personal data from the registry
-if grep -q 'event=rpc method=/prevent.hub.v1.IdentityService/WhoAmI principal=U-HOKORO partner=P-LBW status=OK' "$work/hubd.log"; then
+if grep -q 'event=rpc method=/prevent.hub.v1.IdentityService/WhoAmI principal=U-HOKORO partner=P-LBW decision=ALLOW reason=ALLOWED rule=S01 status=OK' "$work/hubd.log"; then
   pass "one structured log line per call"
 else
   fail "no structured log line for WhoAmI"
@@ -175,6 +191,9 @@ expect "the previous policy keeps serving (2)" 2 "partner P-LBW is suspended" \
   "$hubctl" --profile "$work/p/good" whoami
 expect "other partners are served throughout (0)" 0 "principal +U-DRWHIT" \
   "$hubctl" --profile "$work/p/drwhit" whoami
+expect "another principal's access is not found for a non-coordinator (2)" 2 \
+  "no principal 'U-HOKORO'" "$hubctl" --profile "$work/p/drwhit" policy explain \
+  --as U-HOKORO --action READ --resource CASE --purpose PREVENT_SCREENING
 
 # --- SIGTERM drains and exits 0
 if hubd_stop "$work/hubd.pid"; then pass "SIGTERM drains and exits 0"; else fail "SIGTERM exit status"; fi

@@ -2,7 +2,8 @@
 // the certificates certs/make_certs.sh made for
 // tests/testdata/policy.textproto. Every bad certificate must be refused, with
 // the status the caller sees asserted; each test here would fail if that
-// certificate were accepted.
+// certificate were accepted. The last part checks policy enforcement: every
+// RPC the hub serves is decided by the engine, and Explain tells why.
 #include <grpcpp/create_channel.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/security/credentials.h>
@@ -10,7 +11,9 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <map>
 
+#include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
 #include "common/fake_clock.h"
 #include "common/scoped_temp_dir.h"
@@ -25,7 +28,10 @@
 namespace hub {
 namespace {
 
+using ::prevent::hub::v1::ExplainRequest;
+using ::prevent::hub::v1::ExplainResponse;
 using ::prevent::hub::v1::IdentityService;
+using ::prevent::hub::v1::PolicyService;
 using ::prevent::hub::v1::WhoAmIRequest;
 using ::prevent::hub::v1::WhoAmIResponse;
 using ::testing::AllOf;
@@ -142,21 +148,23 @@ TEST_F(MtlsIdentityTest, AValidPrincipalIsToldWhoItIs) {
   WhoAmIResponse me;
   grpc::Status status = WhoAmIAs("clients/u-hokoro", &me);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  EXPECT_EQ(me.principal_id(), "U-HOKORO");
-  EXPECT_EQ(me.partner_id(), "P-LBW");
-  EXPECT_EQ(me.partner_type(), prevent::policy::v1::Partner::LOCAL_AUTHORITY);
-  ASSERT_EQ(me.roles_size(), 1);
-  EXPECT_EQ(me.roles(0), prevent::policy::v1::LA_PREVENT_COORDINATOR);
-  EXPECT_EQ(me.spiffe_id(),
+  EXPECT_EQ(me.identity().principal_id(), "U-HOKORO");
+  EXPECT_EQ(me.identity().partner_id(), "P-LBW");
+  EXPECT_EQ(me.identity().partner_type(),
+            prevent::policy::v1::Partner::LOCAL_AUTHORITY);
+  ASSERT_EQ(me.identity().roles_size(), 1);
+  EXPECT_EQ(me.identity().roles(0),
+            prevent::policy::v1::LA_PREVENT_COORDINATOR);
+  EXPECT_EQ(me.identity().spiffe_id(),
             "spiffe://test.prevent-hub.example/partner/p-lbw/user/u-hokoro");
-  EXPECT_EQ(me.certificate_not_after().seconds(),
+  EXPECT_EQ(me.identity().certificate_not_after().seconds(),
             absl::ToUnixSeconds(good_not_after_));
-  EXPECT_EQ(me.certificate_sha256().size(), 64u);
+  EXPECT_EQ(me.identity().certificate_sha256().size(), 64u);
 
   WhoAmIResponse other;
   ASSERT_TRUE(WhoAmIAs("clients/u-drwhit", &other).ok());
-  EXPECT_EQ(other.principal_id(), "U-DRWHIT");
-  EXPECT_EQ(other.roles_size(), 2);
+  EXPECT_EQ(other.identity().principal_id(), "U-DRWHIT");
+  EXPECT_EQ(other.identity().roles_size(), 2);
 }
 
 TEST_F(MtlsIdentityTest, NoClientCertificateIsRefusedAtTheHandshake) {
@@ -165,7 +173,7 @@ TEST_F(MtlsIdentityTest, NoClientCertificateIsRefusedAtTheHandshake) {
   grpc::Status status = WhoAmI(TlsChannel("", ""), &me);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
       << status.error_message();
-  EXPECT_TRUE(me.principal_id().empty());
+  EXPECT_TRUE(me.identity().principal_id().empty());
 }
 
 TEST_F(MtlsIdentityTest, AnotherCasCertificateIsRefusedAtTheHandshake) {
@@ -230,7 +238,7 @@ TEST_F(MtlsIdentityTest, APlaintextClientIsRefused) {
       grpc::CreateChannel(Target(), grpc::InsecureChannelCredentials()), &me);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
       << status.error_message();
-  EXPECT_TRUE(me.principal_id().empty());
+  EXPECT_TRUE(me.identity().principal_id().empty());
 }
 
 TEST_F(MtlsIdentityTest, ExpiryIsRecheckedOnEveryCallOfAnOpenChannel) {
@@ -336,7 +344,7 @@ TEST_F(MtlsIdentityTest, AMalformedRequestContextNamesTheField) {
       TlsChannel("clients/u-hokoro.pem", "clients/u-hokoro.key"), &me, request);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("context.request_id"));
-  EXPECT_TRUE(me.principal_id().empty());
+  EXPECT_TRUE(me.identity().principal_id().empty());
 }
 
 // Copies the test policy into the test's directory, optionally editing it,
@@ -385,7 +393,7 @@ TEST_F(MtlsIdentityTest, AnInvalidPolicyIsRefusedAndTheOldOneKeepsServing) {
   WhoAmIResponse me;
   grpc::Status status = WhoAmIAs("clients/u-hokoro", &me);
   ASSERT_TRUE(status.ok()) << status.error_message();
-  EXPECT_EQ(me.partner_id(), "P-LBW");
+  EXPECT_EQ(me.identity().partner_id(), "P-LBW");
 }
 
 TEST_F(MtlsIdentityTest, AReloadRefusesAStaleRevocationList) {
@@ -434,6 +442,229 @@ TEST_F(MtlsIdentityTest, TheHubRefusesAnInvalidPolicyFile) {
   EXPECT_THAT(
       HubServer::Start(config_, &clock_),
       StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("policy_file:")));
+}
+
+// --- Policy enforcement ----------------------------------------------------
+
+namespace pb = ::prevent::policy::v1;
+
+// Calls `method` with the serialized `request` through the generic stub and
+// returns the status; the response bytes go to `response`.
+grpc::Status CallRaw(const std::shared_ptr<grpc::Channel>& channel,
+                     const std::string& method,
+                     const google::protobuf::Message& request,
+                     std::string* response) {
+  grpc::GenericStub stub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() +
+                       std::chrono::seconds(20));
+  grpc::Slice bytes(request.SerializeAsString());
+  grpc::ByteBuffer buffer(&bytes, 1);
+  grpc::ByteBuffer reply;
+  grpc::Status result;
+  absl::Notification done;
+  stub.UnaryCall(&context, method, grpc::StubOptions(), &buffer, &reply,
+                 [&](grpc::Status s) {
+                   result = std::move(s);
+                   done.Notify();
+                 });
+  done.WaitForNotification();
+  *response = result.ok() ? Bytes(reply) : "";
+  return result;
+}
+
+// A well-formed request for every RPC of proto/hub.proto, keyed by method.
+// The services are read from the descriptors, so a new RPC without a row
+// here fails the test below rather than escaping it.
+std::map<std::string, std::unique_ptr<google::protobuf::Message>>
+WellFormedRequests() {
+  std::map<std::string, std::unique_ptr<google::protobuf::Message>> requests;
+  requests["/prevent.hub.v1.IdentityService/WhoAmI"] =
+      std::make_unique<WhoAmIRequest>();
+  auto explain = std::make_unique<ExplainRequest>();
+  explain->mutable_context()->set_purpose(pb::AUDIT_AND_ASSURANCE);
+  explain->set_action(pb::READ);
+  explain->mutable_resource()->set_record(pb::IDENTITY);
+  requests["/prevent.hub.v1.PolicyService/Explain"] = std::move(explain);
+  return requests;
+}
+
+TEST_F(MtlsIdentityTest, EveryRpcIsRefusedToAPrincipalWithNoRights) {
+  StartHub();
+  auto no_rights =
+      TlsChannel("clients/u-norights.pem", "clients/u-norights.key");
+  auto coordinator = TlsChannel("clients/u-hokoro.pem", "clients/u-hokoro.key");
+  auto requests = WellFormedRequests();
+  const google::protobuf::FileDescriptor* file =
+      WhoAmIRequest::descriptor()->file();
+  int methods = 0;
+  for (int i = 0; i < file->service_count(); ++i) {
+    const google::protobuf::ServiceDescriptor* service = file->service(i);
+    for (int j = 0; j < service->method_count(); ++j) {
+      const std::string method = absl::StrCat("/", service->full_name(), "/",
+                                              service->method(j)->name());
+      ++methods;
+      auto request = requests.find(method);
+      if (request == requests.end()) {
+        ADD_FAILURE() << method << " has no row in WellFormedRequests()";
+        continue;
+      }
+      std::string response;
+      grpc::Status status =
+          CallRaw(no_rights, method, *request->second, &response);
+      EXPECT_THAT(status.error_code(),
+                  ::testing::AnyOf(grpc::StatusCode::PERMISSION_DENIED,
+                                   grpc::StatusCode::NOT_FOUND))
+          << method << ": " << status.error_message();
+      EXPECT_TRUE(response.empty()) << method;
+      // The same request from a principal with rights is served, so the
+      // refusal above is the policy's and not a malformed request's.
+      status = CallRaw(coordinator, method, *request->second, &response);
+      EXPECT_TRUE(status.ok()) << method << ": " << status.error_message();
+    }
+  }
+  EXPECT_EQ(methods, static_cast<int>(requests.size()));
+
+  std::string refused;
+  EXPECT_EQ(HealthCheck(no_rights, &refused).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(ListServicesCall(no_rights).Await(&refused).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(refused.empty());
+}
+
+TEST_F(MtlsIdentityTest, WhoAmIIsProjectedToTheStandingRulesFields) {
+  config_.set_policy_file(WritePolicy(
+      dir_, R"(id: "S01" record: IDENTITY actions: READ allowed_fields: "*")",
+      R"(id: "S01" record: IDENTITY actions: READ
+         allowed_fields: ["principal_id", "roles"])"));
+  StartHub();
+  WhoAmIResponse me;
+  grpc::Status status = WhoAmIAs("clients/u-hokoro", &me);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(me.identity().principal_id(), "U-HOKORO");
+  EXPECT_EQ(me.identity().roles_size(), 1);
+  EXPECT_TRUE(me.identity().display_name().empty());
+  EXPECT_TRUE(me.identity().spiffe_id().empty());
+  EXPECT_TRUE(me.identity().partner_id().empty());
+}
+
+class ExplainTest : public MtlsIdentityTest {
+ protected:
+  grpc::Status Explain(const std::string& as_user,
+                       const ExplainRequest& request,
+                       ExplainResponse* response) {
+    auto channel = TlsChannel("clients/" + as_user + ".pem",
+                              "clients/" + as_user + ".key");
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(20));
+    return PolicyService::NewStub(channel)->Explain(&context, request,
+                                                    response);
+  }
+
+  // "May <principal> READ an NHS referral about a WXC subject in `state`?"
+  static ExplainRequest ReadNhsReferral(const std::string& principal,
+                                        pb::ReferralState state) {
+    ExplainRequest request;
+    request.mutable_context()->set_purpose(pb::AUDIT_AND_ASSURANCE);
+    request.set_principal_id(principal);
+    request.set_action(pb::READ);
+    request.set_purpose(pb::PREVENT_REFERRAL_SUBMISSION);
+    request.mutable_resource()->set_record(pb::CASE);
+    request.mutable_resource()->set_source_partner_id("P-NHS1");
+    request.mutable_resource()->set_area("WXC");
+    request.mutable_resource()->set_state(state);
+    return request;
+  }
+};
+
+TEST_F(ExplainTest, AnAllowCitesTheAgreementRuleAndFields) {
+  StartHub();
+  ExplainResponse answer;
+  grpc::Status status =
+      Explain("u-hokoro", ReadNhsReferral("", pb::SUBMITTED), &answer);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  const prevent::records::v1::Access& access = answer.access();
+  EXPECT_EQ(access.principal_id(), "U-HOKORO");
+  EXPECT_TRUE(access.allowed());
+  EXPECT_EQ(access.reason(), pb::ALLOWED);
+  EXPECT_EQ(access.agreement_id(), "A-TEST");
+  EXPECT_EQ(access.agreement_reference(), "ISA-TEST");
+  EXPECT_EQ(access.rule_id(), "F04");
+  EXPECT_THAT(
+      access.allowed_fields(),
+      ::testing::ElementsAre("subject.identity", "referral.concern_summary"));
+  EXPECT_EQ(access.policy_version().size(), 16u);
+}
+
+TEST_F(ExplainTest, ADenyNamesTheReasonAndTheNearestRule) {
+  StartHub();
+  ExplainResponse answer;
+  ASSERT_TRUE(
+      Explain("u-hokoro", ReadNhsReferral("", pb::SCREENING), &answer).ok());
+  EXPECT_FALSE(answer.access().allowed());
+  EXPECT_EQ(answer.access().reason(), pb::WRONG_WORKFLOW_STATE);
+  EXPECT_EQ(answer.access().rule_id(), "F04");
+  EXPECT_THAT(answer.access().explanation(), HasSubstr("workflow state"));
+  EXPECT_TRUE(answer.access().allowed_fields().empty());
+}
+
+TEST_F(ExplainTest, TheCoordinatorMayExplainAnotherPrincipal) {
+  StartHub();
+  ExplainRequest request = ReadNhsReferral("U-DRWHIT", pb::SUBMITTED);
+  request.set_action(pb::SEND);
+  ExplainResponse answer;
+  grpc::Status status = Explain("u-hokoro", request, &answer);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(answer.access().principal_id(), "U-DRWHIT");
+  EXPECT_TRUE(answer.access().allowed());
+  EXPECT_EQ(answer.access().rule_id(), "F04");
+}
+
+TEST_F(ExplainTest, OthersAccessIsHiddenExactlyAsAMissingPrincipal) {
+  StartHub();
+  ExplainResponse answer;
+  grpc::Status hidden =
+      Explain("u-drwhit", ReadNhsReferral("U-HOKORO", pb::SUBMITTED), &answer);
+  EXPECT_EQ(hidden.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_FALSE(answer.has_access());
+  grpc::Status missing =
+      Explain("u-drwhit", ReadNhsReferral("U-HOKORA", pb::SUBMITTED), &answer);
+  EXPECT_EQ(missing.error_code(), grpc::StatusCode::NOT_FOUND);
+  // Same words but for the id asked about.
+  std::string hidden_text = hidden.error_message();
+  std::string missing_text = missing.error_message();
+  hidden_text.replace(hidden_text.find("U-HOKORO"), 8, "ID");
+  missing_text.replace(missing_text.find("U-HOKORA"), 8, "ID");
+  EXPECT_EQ(hidden_text, missing_text);
+}
+
+TEST_F(ExplainTest, AReloadedPolicyDecidesTheNextCall) {
+  config_.set_policy_file(WritePolicy(dir_, "", ""));
+  StartHub();
+  ExplainResponse answer;
+  ASSERT_TRUE(
+      Explain("u-hokoro", ReadNhsReferral("", pb::SUBMITTED), &answer).ok());
+  ASSERT_TRUE(answer.access().allowed());
+
+  WritePolicy(dir_, R"(version: "1" status: ACTIVE)",
+              R"(version: "1" status: SUSPENDED)");
+  ASSERT_THAT(server_->Reload(), IsOk());
+  ASSERT_TRUE(
+      Explain("u-hokoro", ReadNhsReferral("", pb::SUBMITTED), &answer).ok());
+  EXPECT_FALSE(answer.access().allowed());
+  EXPECT_EQ(answer.access().reason(), pb::AGREEMENT_NOT_ACTIVE);
+}
+
+TEST_F(ExplainTest, AMalformedExplainRequestNamesTheField) {
+  StartHub();
+  ExplainRequest request = ReadNhsReferral("", pb::SUBMITTED);
+  request.set_action(pb::ACTION_UNSPECIFIED);
+  ExplainResponse answer;
+  grpc::Status status = Explain("u-hokoro", request, &answer);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("action"));
 }
 
 }  // namespace

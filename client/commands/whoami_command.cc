@@ -1,8 +1,7 @@
 #include "client/commands/whoami_command.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include "absl/strings/str_join.h"
+#include "client/commands/print_json.h"
 #include "client/hub_client.h"
 #include "client/profile.h"
 #include "common/status_macros.h"
@@ -20,20 +19,12 @@ absl::Status WhoAmICommand::Run(const CommandEnv& env) const {
                    LoadProfile(env.profile_dir));
   ASSIGN_OR_RETURN(std::unique_ptr<HubClient> client,
                    HubClient::Create(profile, env.clock));
-  ASSIGN_OR_RETURN(prevent::hub::v1::WhoAmIResponse me,
+  ASSIGN_OR_RETURN(prevent::hub::v1::WhoAmIResponse answer,
                    client->WhoAmI(prevent::hub::v1::RequestContext()));
+  const prevent::records::v1::Identity& me = answer.identity();
 
   std::ostream& out = *env.out;
-  if (json_) {
-    google::protobuf::util::JsonPrintOptions options;
-    options.preserve_proto_field_names = true;
-    std::string json;
-    if (!google::protobuf::util::MessageToJsonString(me, &json, options).ok()) {
-      return absl::InternalError("cannot print the answer as JSON");
-    }
-    out << json << "\n";
-    return absl::OkStatus();
-  }
+  if (json_) return PrintJson(me, out);
   std::vector<std::string> roles;
   for (int role : me.roles()) {
     roles.push_back(prevent::policy::v1::Role_Name(role));

@@ -2,28 +2,89 @@
 
 #include <chrono>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "common/grpc_status.h"
 #include "common/log.h"
 #include "hub/service/peer_auth_processor.h"
 
 namespace hub::service {
 
+namespace pb = ::prevent::policy::v1;
+
+absl::Status NotFound(policy::RecordClass record, absl::string_view id) {
+  std::string kind = absl::AsciiStrToLower(pb::RecordClass_Name(record));
+  if (record == pb::ACCESS || record == pb::IDENTITY) kind = "principal";
+  return absl::NotFoundError(absl::StrCat(
+      "no ", kind, " '", id,
+      "' that you may see; check the id, or ask your coordinator whether "
+      "the partnership's agreements cover it"));
+}
+
+absl::Status Call::Authorize(policy::Action action,
+                             const policy::Resource& resource,
+                             const prevent::hub::v1::RequestContext& context,
+                             Visibility visibility,
+                             const policy::Context* facts) {
+  policy::Request request;
+  request.principal = peer_.principal;
+  request.partner = peer_.partner;
+  request.action = action;
+  request.resource = resource;
+  request.purpose = context.purpose();
+  if (facts != nullptr) request.context = *facts;
+  request.context.has_justification =
+      request.context.has_justification || !context.justification().empty();
+  request.context.now = now_;
+  decision_ = policy::Decide(*peer_.policy, request);
+  if (decision_->allowed) return absl::OkStatus();
+  if (visibility == Visibility::kHidden) {
+    return NotFound(resource.record, resource.id);
+  }
+  return absl::PermissionDeniedError(
+      absl::StrCat("the partnership's policy does not allow you to ",
+                   absl::AsciiStrToLower(pb::Action_Name(action)), " this ",
+                   absl::AsciiStrToLower(pb::RecordClass_Name(resource.record)),
+                   " record for purpose ", pb::Purpose_Name(context.purpose()),
+                   "; `hubctl policy explain` shows why"));
+}
+
 grpc::Status CallRunner::Run(
     absl::string_view method, grpc::ServerContext* context,
-    absl::FunctionRef<absl::Status(const AuthenticatedPeer&)> body) const {
+    absl::FunctionRef<absl::Status(Call&)> body) const {
   // Latency is measured on the monotonic clock; it is only logged.
   const auto start = std::chrono::steady_clock::now();
   absl::StatusOr<AuthenticatedPeer> peer =
       identity_->Authenticate(PeerCertificatePem(*context->auth_context()));
-  absl::Status status = peer.ok() ? body(*peer) : peer.status();
+  absl::Status status = peer.status();
+  std::optional<Call> call;
+  if (peer.ok()) {
+    call.emplace(*peer, clock_->Now());
+    status = body(*call);
+    if (status.ok() && call->decision() == nullptr) {
+      // A handler that skipped the policy engine releases nothing.
+      status = absl::InternalError("the call was not decided by the policy");
+    }
+  }
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - start)
                           .count();
+  const policy::Decision* decision = call ? call->decision() : nullptr;
   common::LogLine(
       status.ok() ? common::Severity::kInfo : common::Severity::kWarning, "rpc")
       .Add("method", method)
       .Add("principal", peer.ok() ? peer->principal->id() : "-")
       .Add("partner", peer.ok() ? peer->partner->id() : "-")
+      .Add("decision", decision == nullptr ? "-"
+                       : decision->allowed ? "ALLOW"
+                                           : "DENY")
+      .Add("reason",
+           decision == nullptr ? "-" : pb::ReasonCode_Name(decision->reason))
+      .Add("rule", decision == nullptr || decision->rule == nullptr ? "-"
+                   : decision->agreement_id().empty()
+                       ? std::string(decision->rule_id())
+                       : absl::StrCat(decision->agreement_id(), "/",
+                                      decision->rule_id()))
       .Add("status", absl::StatusCodeToString(status.code()))
       .Add("latency_us", static_cast<int64_t>(micros));
   return common::ToGrpcStatus(status);

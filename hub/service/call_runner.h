@@ -1,32 +1,82 @@
 // CallRunner runs the body of every RPC handler the same way: identify the
-// caller (PeerIdentity), run the body, convert its absl::Status for gRPC and
-// write the call's one structured log line (method, principal, status,
-// latency; never request content). Thread-safe.
+// caller (PeerIdentity), run the body, which must ask the policy engine
+// (Call::Authorize) before it does any work, convert its absl::Status for
+// gRPC and write the call's one structured log line (method, principal,
+// decision, rule, status, latency; never request content). A body that
+// returns without a policy decision fails with INTERNAL, so no RPC can be
+// served undecided. Thread-safe.
 #ifndef HUB_SERVICE_CALL_RUNNER_H_
 #define HUB_SERVICE_CALL_RUNNER_H_
 
 #include <grpcpp/server_context.h>
 
+#include <optional>
+#include <string>
+
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
+#include "common/clock.h"
 #include "hub/service/peer_identity.h"
+#include "policy/decide.h"
+#include "proto/hub.pb.h"
 
 namespace hub::service {
 
+// Whether the caller may learn that the resource exists. A hidden resource
+// that the policy denies is reported exactly as a missing one (NOT_FOUND).
+enum class Visibility { kKnownToCaller, kHidden };
+
+// The status for a record that does not exist, or that the caller may not
+// know exists: the same words either way.
+absl::Status NotFound(policy::RecordClass record, absl::string_view id);
+
+// One call in progress: who is calling, and the policy's decision once made.
+class Call {
+ public:
+  Call(const AuthenticatedPeer& peer, absl::Time now)
+      : peer_(peer), now_(now) {}
+
+  const AuthenticatedPeer& peer() const { return peer_; }
+  absl::Time now() const { return now_; }
+
+  // Asks the engine whether the caller may do `action` on `resource` for the
+  // purpose (and with the justification) in `context`. OK with the decision
+  // kept for fields() and the log line; otherwise PERMISSION_DENIED, or for
+  // a kHidden resource NotFound().
+  absl::Status Authorize(policy::Action action,
+                         const policy::Resource& resource,
+                         const prevent::hub::v1::RequestContext& context,
+                         Visibility visibility,
+                         const policy::Context* facts = nullptr);
+
+  // The last decision; null before Authorize() is called.
+  const policy::Decision* decision() const {
+    return decision_ ? &*decision_ : nullptr;
+  }
+  // What the last allowing decision releases.
+  const policy::Projection& fields() const { return decision_->fields(); }
+
+ private:
+  const AuthenticatedPeer& peer_;
+  const absl::Time now_;
+  std::optional<policy::Decision> decision_;
+};
+
 class CallRunner {
  public:
-  // `identity` must outlive the runner.
-  explicit CallRunner(const PeerIdentity* identity) : identity_(identity) {}
+  // `identity` and `clock` must outlive the runner.
+  CallRunner(const PeerIdentity* identity, const common::Clock* clock)
+      : identity_(identity), clock_(clock) {}
 
   // Identifies the caller of `context` and, if that succeeds, runs `body`.
   // Returns the body's status, or the identification failure, for gRPC.
-  grpc::Status Run(
-      absl::string_view method, grpc::ServerContext* context,
-      absl::FunctionRef<absl::Status(const AuthenticatedPeer&)> body) const;
+  grpc::Status Run(absl::string_view method, grpc::ServerContext* context,
+                   absl::FunctionRef<absl::Status(Call&)> body) const;
 
  private:
   const PeerIdentity* const identity_;
+  const common::Clock* const clock_;
 };
 
 }  // namespace hub::service

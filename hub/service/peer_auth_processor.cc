@@ -2,8 +2,10 @@
 
 #include <grpc/grpc_security_constants.h>
 
+#include "absl/strings/match.h"
 #include "common/grpc_status.h"
 #include "common/log.h"
+#include "policy/decide.h"
 
 namespace hub::service {
 
@@ -17,22 +19,40 @@ std::string PeerCertificatePem(const grpc::AuthContext& context) {
 grpc::Status PeerAuthProcessor::Process(const InputMetadata& auth_metadata,
                                         grpc::AuthContext* context,
                                         OutputMetadata*, OutputMetadata*) {
-  absl::StatusOr<AuthenticatedPeer> peer =
-      identity_->Authenticate(PeerCertificatePem(*context));
-  if (peer.ok()) return grpc::Status::OK;
-
-  // The refused call never reaches a handler, so its log line is written here.
-  // The status message names only the caller's own certificate.
   std::string method = "?";
   auto path = auth_metadata.find(":path");
   if (path != auth_metadata.end()) {
     method.assign(path->second.data(), path->second.size());
   }
+  absl::StatusOr<AuthenticatedPeer> peer =
+      identity_->Authenticate(PeerCertificatePem(*context));
+  absl::Status status = peer.status();
+  if (peer.ok()) {
+    // Our services decide in their handlers, with the resource in hand.
+    if (absl::StartsWith(method, "/prevent.hub.v1.")) return grpc::Status::OK;
+    policy::Request request;
+    request.principal = peer->principal;
+    request.partner = peer->partner;
+    request.action = prevent::policy::v1::READ;
+    request.resource.record = prevent::policy::v1::SERVICE;
+    request.resource.source_partner_id = peer->partner->id();
+    request.resource.owner_principal_id = peer->principal->id();
+    request.context.now = clock_->Now();
+    if (policy::Decide(*peer->policy, request).allowed) {
+      return grpc::Status::OK;
+    }
+    status = absl::PermissionDeniedError(
+        "the partnership's policy does not grant your roles the hub's "
+        "service information (health, API schema)");
+  }
+
+  // The refused call never reaches a handler, so its log line is written here.
+  // The status message names only the caller's own certificate or roles.
   common::LogLine(common::Severity::kWarning, "rpc_refused")
       .Add("method", method)
-      .Add("status", absl::StatusCodeToString(peer.status().code()))
-      .Add("reason", peer.status().message());
-  return common::ToGrpcStatus(peer.status());
+      .Add("status", absl::StatusCodeToString(status.code()))
+      .Add("reason", status.message());
+  return common::ToGrpcStatus(status);
 }
 
 }  // namespace hub::service
