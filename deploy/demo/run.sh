@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The demo partnership (SPEC §5: every name fictional) on one machine.
-#   deploy/demo/run.sh [walkthrough]  up, show each demo principal's identity, down
+#   deploy/demo/run.sh [walkthrough]  up, show each demo principal's identity and what the
+#                                     agreement lets them do (policy explain), down
 #   deploy/demo/run.sh up             build if needed, make the demo PKI and profiles under
 #                                     .demo/, start hubd on 127.0.0.1 in the background
 #   deploy/demo/run.sh down           stop hubd (SIGTERM: drain, exit 0)
@@ -66,6 +67,37 @@ walkthrough() {
     echo "-- hubctl --profile .demo/profiles/$user whoami"
     "$hubctl" --profile "$profile" whoami
   done
+  echo
+  echo "== What the agreement allows: the policy engine decides every call and says why"
+  explain() {
+    local user=$1
+    shift
+    echo "-- hubctl --profile .demo/profiles/$user policy explain $*"
+    "$hubctl" --profile "$demo/profiles/$user" policy explain "$@"
+  }
+  echo "# Story 1: the NHS Prevent lead may send a referral (F04, F05)"
+  explain u-drwhit --action SEND --resource CASE --purpose PREVENT_REFERRAL_SUBMISSION --state SUBMITTED
+  echo "# ... the coordinator receives it, less what F04 withholds"
+  explain u-hokoro --action READ --resource CASE --purpose PREVENT_REFERRAL_SUBMISSION \
+    --source P-NHS1 --area WXC --state SUBMITTED
+  echo "# ... the school DSL who did not refer it sees nothing (deny by default)"
+  explain u-rcaldwell --action READ --resource CASE --purpose PREVENT_SCREENING \
+    --source P-NHS1 --area WXC --state SCREENING
+  echo "# Story 2: the CT gateway's deconfliction needs a justification (F13)"
+  explain u-dsallenby --action QUERY --resource CASE --purpose PREVENT_GATEWAY_DECONFLICTION \
+    --source P-NHS1 --area WXC --state SCREENING
+  explain u-dsallenby --action QUERY --resource CASE --purpose PREVENT_GATEWAY_DECONFLICTION \
+    --source P-NHS1 --area WXC --state SCREENING --fact justification
+  echo "# Story 3: the school DSL may read the SCHOOLS briefing rendition offline (F40), not the members' (F41)"
+  explain u-rcaldwell --action READ --resource BRIEFING --purpose CTLP_BRIEFING \
+    --source P-SO15D --area WXC --audience SCHOOLS
+  explain u-rcaldwell --action READ --resource BRIEFING --purpose CTLP_BRIEFING \
+    --source P-SO15D --area WXC --audience ELECTED_MEMBERS
+  echo "# Story 4: the coordinator may have anyone's access explained (F60); others may not"
+  explain u-hokoro --as U-ABROOKS --action READ --resource CASE --purpose CHANNEL_PANEL \
+    --source P-LBW --area WXC --state PANEL_LISTED --fact panel-member
+  explain u-drwhit --as U-HOKORO --action READ --resource CASE --purpose PREVENT_SCREENING ||
+    echo "(exit $?: another principal's access is hidden from the NHS lead)"
   echo
 }
 
