@@ -111,7 +111,9 @@ Check Evaluate(const CompiledRule& rule, const Facts& facts) {
     return fail(1, pb::ROLE_NOT_IN_RULE);
   }
   if (rule.flow == nullptr) {  // a standing rule: nothing crosses partners
-    if (!InScope(rule, request)) return fail(7, pb::OUT_OF_SCOPE);
+    // A standing rule only ever covers the caller themself; when it does not
+    // apply, any flow rule that got further explains the refusal better.
+    if (!InScope(rule, request)) return fail(0, pb::OUT_OF_SCOPE);
     return check;
   }
   const FlowRule& flow = *rule.flow;

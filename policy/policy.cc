@@ -3,6 +3,8 @@
 #include <google/protobuf/text_format.h>
 #include <openssl/sha.h>
 
+#include <algorithm>
+
 #include "absl/strings/escaping.h"
 #include "common/clock.h"
 #include "common/file_util.h"
@@ -129,6 +131,15 @@ absl::Status Policy::Compile() {
       rule->max_marking_rank = flow.has_max_marking()
                                    ? MarkingRank(flow.max_marking())
                                    : compiled->ceiling_rank;
+      // A briefing rule releases no more than its audience may hold.
+      for (const pb::BriefingAudience& audience : file_.briefing_audiences()) {
+        if (flow.record() == pb::BRIEFING &&
+            audience.audience() == flow.audience() &&
+            audience.has_max_marking()) {
+          rule->max_marking_rank = std::min(
+              rule->max_marking_rank, MarkingRank(audience.max_marking()));
+        }
+      }
       rule->expires_after_hours = flow.expires_after_hours();
       for (int r : flow.requires()) {
         rule->requires.push_back(static_cast<Requirement>(r));

@@ -32,25 +32,46 @@ struct Step {
 // Collects problems with the place in the file each refers to.
 class Problems {
  public:
-  Problems(absl::string_view filename, const TextFormat::ParseInfoTree& tree)
-      : filename_(filename), tree_(tree) {}
+  Problems(const pb::PolicyFile& file, absl::string_view filename,
+           const TextFormat::ParseInfoTree& tree)
+      : file_(file), filename_(filename), tree_(tree) {}
 
   // Reports `what` at the deepest step of `path` the file spells out (a
   // field that was never written is reported at its enclosing element).
   void At(std::initializer_list<Step> path, absl::string_view what) {
-    const Descriptor* type = pb::PolicyFile::descriptor();
+    const google::protobuf::Message* message = &file_;
     const TextFormat::ParseInfoTree* tree = &tree_;
     TextFormat::ParseLocation best;
     for (const Step& step : path) {
-      const FieldDescriptor* field = type->FindFieldByName(step.field);
+      const FieldDescriptor* field =
+          message->GetDescriptor()->FindFieldByName(step.field);
       if (field == nullptr || tree == nullptr) break;
-      const int index = field->is_repeated() ? std::max(step.index, 0) : -1;
+      int index = -1;
+      if (field->is_repeated()) {
+        index = std::max(step.index, 0);
+        // The parser records a location per occurrence of the field, and
+        // one occurrence may be a list of many elements ("roles: [A, B]").
+        // Element and occurrence line up only when their counts agree;
+        // otherwise the problem is reported at the field's first mention.
+        const int size = message->GetReflection()->FieldSize(*message, field);
+        if (size > 0 && (tree->GetLocation(field, size - 1).line < 0 ||
+                         tree->GetLocation(field, size).line >= 0)) {
+          index = 0;
+        }
+      }
       TextFormat::ParseLocation loc = tree->GetLocation(field, index);
       if (loc.line < 0) break;
       best = loc;
       if (field->cpp_type() != FieldDescriptor::CPPTYPE_MESSAGE) break;
       tree = tree->GetTreeForNested(field, index);
-      type = field->message_type();
+      const google::protobuf::Reflection* reflection = message->GetReflection();
+      if (!field->is_repeated()) {
+        message = &reflection->GetMessage(*message, field);
+      } else if (index < reflection->FieldSize(*message, field)) {
+        message = &reflection->GetRepeatedMessage(*message, field, index);
+      } else {
+        break;
+      }
     }
     const int line = best.line >= 0 ? best.line + 1 : 1;
     const int column = best.column >= 0 ? best.column + 1 : 1;
@@ -64,6 +85,7 @@ class Problems {
   }
 
  private:
+  const pb::PolicyFile& file_;
   std::string filename_;
   const TextFormat::ParseInfoTree& tree_;
   std::vector<std::string> errors_;
@@ -705,7 +727,7 @@ void ValidateAgreements(const pb::PolicyFile& file, absl::Time now,
 absl::Status ValidatePolicyFile(const pb::PolicyFile& file,
                                 const TextFormat::ParseInfoTree& tree,
                                 absl::string_view filename, absl::Time now) {
-  Problems problems(filename, tree);
+  Problems problems(file, filename, tree);
   ValidateTrustDomain(file, problems);
   ValidatePartners(file, problems);
   ValidatePrincipals(file, problems);
