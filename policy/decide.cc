@@ -9,6 +9,9 @@ namespace {
 
 namespace pb = ::prevent::policy::v1;
 
+// Above TOP SECRET: what an unmarked record ranks as, so it is never released.
+constexpr int kUnknownMarkingRank = 5;
+
 // Everything about the request that does not depend on the rule, worked out
 // once.
 struct Facts {
@@ -219,14 +222,11 @@ Decision Decide(const Policy& policy, const Request& request) {
   facts.source = facts.sending
                      ? request.partner
                      : policy.FindPartner(request.resource.source_partner_id);
-  if (request.resource.tier != prevent::policy::v1::SecurityMarking::OFFICIAL) {
-    facts.marking_rank =
-        request.resource.tier == prevent::policy::v1::SecurityMarking::SECRET
-            ? 3
-            : 4;
-  } else {
-    facts.marking_rank = request.resource.sensitive ? 2 : 1;
-  }
+  // A record whose marking is unknown is treated as above every limit.
+  facts.marking_rank =
+      request.resource.tier == pb::SecurityMarking::TIER_UNSPECIFIED
+          ? kUnknownMarkingRank
+          : MarkingRank(request.resource.tier, request.resource.sensitive);
 
   int best_stage = -1;
   for (const CompiledRule* rule :

@@ -44,15 +44,19 @@ absl::Time DateOr(const std::string& date, absl::Time fallback) {
 
 }  // namespace
 
-int MarkingRank(const pb::SecurityMarking& marking) {
-  switch (marking.tier()) {
+int MarkingRank(pb::SecurityMarking::Tier tier, bool sensitive) {
+  switch (tier) {
     case pb::SecurityMarking::SECRET:
       return 3;
     case pb::SecurityMarking::TOP_SECRET:
       return 4;
     default:
-      return marking.sensitive() ? 2 : 1;
+      return sensitive ? 2 : 1;
   }
+}
+
+int MarkingRank(const pb::SecurityMarking& marking) {
+  return MarkingRank(marking.tier(), marking.sensitive());
 }
 
 Policy::Policy(PolicyFile file, std::string version)

@@ -42,7 +42,10 @@ using Role = ::prevent::policy::v1::Role;
 using Scope = ::prevent::policy::v1::Scope;
 
 // Marking levels in order, for "at most" comparisons: OFFICIAL = 1,
-// OFFICIAL-SENSITIVE = 2, SECRET = 3, TOP SECRET = 4.
+// OFFICIAL-SENSITIVE = 2, SECRET = 3, TOP SECRET = 4. An unset tier counts as
+// OFFICIAL (the policy file's default).
+int MarkingRank(prevent::policy::v1::SecurityMarking::Tier tier,
+                bool sensitive);
 int MarkingRank(const prevent::policy::v1::SecurityMarking& marking);
 
 // An agreement's facts that Decide() needs, precomputed.

@@ -408,8 +408,8 @@ void ValidateFlow(const pb::PolicyFile& file, const pb::Agreement& agreement,
     }
     if (rule.actions(a) != pb::SEND) sends_only = false;
   }
-  if (FirstDuplicate(rule.actions()) >= 0) {
-    at("actions", FirstDuplicate(rule.actions()), "lists an action twice");
+  if (int a = FirstDuplicate(rule.actions()); a >= 0) {
+    at("actions", a, "lists an action twice");
   }
 
   switch (rule.source_case()) {

@@ -69,6 +69,13 @@ constexpr Fact kFacts[] = {
      }},
 };
 
+// The accepted --fact names, for help and errors.
+std::string FactNames() {
+  std::vector<std::string> names;
+  for (const Fact& fact : kFacts) names.push_back(fact.name);
+  return absl::StrJoin(names, ", ");
+}
+
 }  // namespace
 
 PolicyExplainCommand::PolicyExplainCommand(CLI::App& app)
@@ -104,11 +111,9 @@ PolicyExplainCommand::PolicyExplainCommand(CLI::App& app)
   explain_->add_option("--marking", marking_,
                        "OFFICIAL (default), OFFICIAL-SENSITIVE, SECRET or "
                        "TOP_SECRET");
-  std::vector<std::string> fact_names;
-  for (const Fact& fact : kFacts) fact_names.push_back(fact.name);
-  explain_->add_option("--fact", facts_,
-                       absl::StrCat("a fact that holds (repeatable): ",
-                                    absl::StrJoin(fact_names, ", ")));
+  explain_->add_option(
+      "--fact", facts_,
+      absl::StrCat("a fact that holds (repeatable): ", FactNames()));
   explain_->add_flag("--json", json_, "print the answer as JSON");
 }
 
@@ -163,11 +168,8 @@ PolicyExplainCommand::BuildRequest() const {
       if (name == fact.name) found = &fact;
     }
     if (found == nullptr) {
-      std::vector<std::string> names;
-      for (const Fact& fact : kFacts) names.push_back(fact.name);
-      return absl::InvalidArgumentError(
-          absl::StrCat("--fact: unknown fact '", name, "'; use one of ",
-                       absl::StrJoin(names, ", ")));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--fact: unknown fact '", name, "'; use one of ", FactNames()));
     }
     found->set(request);
   }

@@ -21,22 +21,27 @@ absl::Status NotFound(policy::RecordClass record, absl::string_view id) {
       "the partnership's agreements cover it"));
 }
 
+policy::Decision DecideFor(const AuthenticatedPeer& peer, policy::Action action,
+                           const policy::Resource& resource,
+                           policy::Purpose purpose, bool has_justification,
+                           absl::Time now) {
+  policy::Request request;
+  request.principal = peer.principal;
+  request.partner = peer.partner;
+  request.action = action;
+  request.resource = resource;
+  request.purpose = purpose;
+  request.context.has_justification = has_justification;
+  request.context.now = now;
+  return policy::Decide(*peer.policy, request);
+}
+
 absl::Status Call::Authorize(policy::Action action,
                              const policy::Resource& resource,
                              const prevent::hub::v1::RequestContext& context,
-                             Visibility visibility,
-                             const policy::Context* facts) {
-  policy::Request request;
-  request.principal = peer_.principal;
-  request.partner = peer_.partner;
-  request.action = action;
-  request.resource = resource;
-  request.purpose = context.purpose();
-  if (facts != nullptr) request.context = *facts;
-  request.context.has_justification =
-      request.context.has_justification || !context.justification().empty();
-  request.context.now = now_;
-  decision_ = policy::Decide(*peer_.policy, request);
+                             Visibility visibility) {
+  decision_ = DecideFor(peer_, action, resource, context.purpose(),
+                        !context.justification().empty(), now_);
   if (decision_->allowed) return absl::OkStatus();
   if (visibility == Visibility::kHidden) {
     return NotFound(resource.record, resource.id);

@@ -31,6 +31,14 @@ enum class Visibility { kKnownToCaller, kHidden };
 // know exists: the same words either way.
 absl::Status NotFound(policy::RecordClass record, absl::string_view id);
 
+// Asks the engine, against the policy snapshot `peer` was identified with,
+// whether `peer` may do `action` on `resource` for `purpose` at `now`. The
+// one way hub/service builds a policy::Request for a caller.
+policy::Decision DecideFor(const AuthenticatedPeer& peer, policy::Action action,
+                           const policy::Resource& resource,
+                           policy::Purpose purpose, bool has_justification,
+                           absl::Time now);
+
 // One call in progress: who is calling, and the policy's decision once made.
 class Call {
  public:
@@ -47,14 +55,14 @@ class Call {
   absl::Status Authorize(policy::Action action,
                          const policy::Resource& resource,
                          const prevent::hub::v1::RequestContext& context,
-                         Visibility visibility,
-                         const policy::Context* facts = nullptr);
+                         Visibility visibility);
 
   // The last decision; null before Authorize() is called.
   const policy::Decision* decision() const {
     return decision_ ? &*decision_ : nullptr;
   }
   // What the last allowing decision releases.
+  // REQUIRES: Authorize() has been called.
   const policy::Projection& fields() const { return decision_->fields(); }
 
  private:

@@ -5,7 +5,7 @@
 #include "absl/strings/match.h"
 #include "common/grpc_status.h"
 #include "common/log.h"
-#include "policy/decide.h"
+#include "hub/service/call_runner.h"
 
 namespace hub::service {
 
@@ -30,15 +30,14 @@ grpc::Status PeerAuthProcessor::Process(const InputMetadata& auth_metadata,
   if (peer.ok()) {
     // Our services decide in their handlers, with the resource in hand.
     if (absl::StartsWith(method, "/prevent.hub.v1.")) return grpc::Status::OK;
-    policy::Request request;
-    request.principal = peer->principal;
-    request.partner = peer->partner;
-    request.action = prevent::policy::v1::READ;
-    request.resource.record = prevent::policy::v1::SERVICE;
-    request.resource.source_partner_id = peer->partner->id();
-    request.resource.owner_principal_id = peer->principal->id();
-    request.context.now = clock_->Now();
-    if (policy::Decide(*peer->policy, request).allowed) {
+    policy::Resource service;
+    service.record = prevent::policy::v1::SERVICE;
+    service.source_partner_id = peer->partner->id();
+    service.owner_principal_id = peer->principal->id();
+    if (DecideFor(*peer, prevent::policy::v1::READ, service,
+                  prevent::policy::v1::PURPOSE_UNSPECIFIED,
+                  /*has_justification=*/false, clock_->Now())
+            .allowed) {
       return grpc::Status::OK;
     }
     status = absl::PermissionDeniedError(
