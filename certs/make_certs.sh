@@ -3,6 +3,8 @@
 #   DIR/ca.pem, DIR/private/ca.key      the partnership CA
 #   DIR/crl.pem                          its revocation list (next update in --crl-days)
 #   DIR/hub.pem, DIR/hub.key             the hub (SAN localhost, 127.0.0.1)
+#   DIR/audit/signing.key, signing.pub   the hub's Ed25519 audit checkpoint key pair
+#   DIR/audit/pseudonym.key              32 random bytes: the HMAC key for subject pseudonyms
 #   DIR/clients/<user>.pem, <user>.key   one per SPIFFE ID in the policy file,
 #                                        <user> being the ID's last segment (e.g. u-hokoro)
 # With --bad, also the certificates tests need refused, in DIR/bad/ (see certs/README.md).
@@ -112,6 +114,10 @@ new_ca "$ca" "/O=Prevent Partnership Hub (DEV)/CN=$trust_domain CA"
 cp "$ca/ca.pem" "$out/ca.pem"
 cp "$ca/ca.key" "$out/private/ca.key"
 issue "$ca" server "" "hub/hub" "$out/hub" "" -days "$days"
+mkdir -p "$out/audit"
+openssl genpkey -algorithm ed25519 -out "$out/audit/signing.key" 2>/dev/null
+openssl pkey -in "$out/audit/signing.key" -pubout -out "$out/audit/signing.pub" 2>/dev/null
+openssl rand -out "$out/audit/pseudonym.key" 32
 
 for id in "${ids[@]}"; do
   partner=$(echo "$id" | sed -E 's#.*/partner/([^/]+)/user/.*#\1#')
@@ -148,5 +154,5 @@ if [ "$bad" -eq 1 ]; then
 fi
 
 SAN=unused openssl ca -batch -config "$ca/openssl.cnf" -gencrl -out "$out/crl.pem" 2>/dev/null
-chmod 600 "$out"/private/*.key "$out"/*.key "$out"/clients/*.key
+chmod 600 "$out"/private/*.key "$out"/*.key "$out"/clients/*.key "$out"/audit/*.key
 echo "make_certs: CA, hub and ${#ids[@]} client certificates for $trust_domain in $out" >&2

@@ -29,6 +29,7 @@ absl::StatusOr<prevent::config::v1::ClientProfile> LoadProfile(
       {"cert_file", profile.mutable_cert_file()},
       {"key_file", profile.mutable_key_file()},
       {"ca_file", profile.mutable_ca_file()},
+      {"audit_public_key_file", profile.mutable_audit_public_key_file()},
   };
   for (const Field& f : required) {
     if (f.value->empty()) {
@@ -38,7 +39,8 @@ absl::StatusOr<prevent::config::v1::ClientProfile> LoadProfile(
   }
   for (std::string* p :
        {profile.mutable_cert_file(), profile.mutable_key_file(),
-        profile.mutable_ca_file(), profile.mutable_cache_path()}) {
+        profile.mutable_ca_file(), profile.mutable_cache_path(),
+        profile.mutable_audit_public_key_file()}) {
     *p = common::ResolvePath(dir, *p);
   }
   return profile;

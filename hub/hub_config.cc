@@ -25,6 +25,9 @@ absl::StatusOr<prevent::config::v1::HubConfig> LoadHubConfig(
       {"crl_file", config.mutable_crl_file(), true},
       {"policy_file", config.mutable_policy_file(), true},
       {"database_path", config.mutable_database_path(), true},
+      {"audit_signing_key_file", config.mutable_audit_signing_key_file(), true},
+      {"audit_pseudonym_key_file", config.mutable_audit_pseudonym_key_file(),
+       true},
   };
   for (const Field& f : fields) {
     if (f.value->empty()) {

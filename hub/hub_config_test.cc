@@ -2,6 +2,7 @@
 
 #include <fstream>
 
+#include "absl/strings/str_cat.h"
 #include "common/scoped_temp_dir.h"
 #include "common/status_matchers.h"
 #include "gmock/gmock.h"
@@ -31,6 +32,8 @@ constexpr char kComplete[] = R"pb(
   crl_file: "pki/crl.pem"
   policy_file: "policy.textproto"
   database_path: "hub.db"
+  audit_signing_key_file: "pki/audit/signing.key"
+  audit_pseudonym_key_file: "pki/audit/pseudonym.key"
 )pb";
 
 TEST_F(HubConfigTest, ResolvesRelativePathsAgainstTheConfigDirectory) {
@@ -39,6 +42,7 @@ TEST_F(HubConfigTest, ResolvesRelativePathsAgainstTheConfigDirectory) {
   EXPECT_EQ(config->cert_file(), dir_ + "/pki/hub.pem");
   EXPECT_EQ(config->ca_file(), "/etc/hub/ca.pem");
   EXPECT_EQ(config->database_path(), dir_ + "/hub.db");
+  EXPECT_EQ(config->audit_signing_key_file(), dir_ + "/pki/audit/signing.key");
   EXPECT_EQ(config->listen_address(), "127.0.0.1:0");
   EXPECT_EQ(config->drain_seconds(), 10u);
 }
@@ -49,6 +53,17 @@ TEST_F(HubConfigTest, AMissingFieldIsNamed) {
   EXPECT_THAT(LoadHubConfig(Write(text)),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("crl_file is required")));
+}
+
+TEST_F(HubConfigTest, TheAuditKeysAreRequired) {
+  for (const char* field :
+       {"audit_signing_key_file", "audit_pseudonym_key_file"}) {
+    std::string text = kComplete;
+    text.replace(text.find(field), 1, "#");
+    EXPECT_THAT(LoadHubConfig(Write(text)),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         HasSubstr(absl::StrCat(field, " is required"))));
+  }
 }
 
 TEST_F(HubConfigTest, SyntaxErrorsNameTheLine) {

@@ -9,11 +9,16 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/ed25519.h"
 #include "common/file_util.h"
 #include "common/log.h"
 #include "common/revocation_list.h"
 #include "common/status_macros.h"
 #include "common/x509_certificate.h"
+#include "hub/audit/group_commit_audit_log.h"
+#include "hub/audit/pseudonymizer.h"
+#include "hub/service/audit_service.h"
+#include "hub/service/call_auditor.h"
 #include "hub/service/call_runner.h"
 #include "hub/service/identity_service.h"
 #include "hub/service/peer_auth_processor.h"
@@ -78,14 +83,65 @@ struct HubServer::Parts {
   const common::Clock* const clock;
   absl::Mutex reload_mu;  // one reload at a time
   std::unique_ptr<store::SqliteStore> store;
+  std::unique_ptr<audit::GroupCommitAuditLog> audit_log;
+  std::optional<audit::Pseudonymizer> pseudonymizer;
+  std::unique_ptr<service::CallAuditor> auditor;
   std::unique_ptr<service::PeerIdentity> identity;
   std::unique_ptr<service::CallRunner> runner;
   std::unique_ptr<service::IdentityService> identity_service;
   std::unique_ptr<service::PolicyService> policy_service;
+  std::unique_ptr<service::AuditService> audit_service;
   std::unique_ptr<grpc::Server> server;
   absl::Mutex shutdown_mu;
   bool shut_down ABSL_GUARDED_BY(shutdown_mu) = false;
+  // SERVING only while the audit log can be written (fail closed).
+  bool audit_healthy ABSL_GUARDED_BY(shutdown_mu) = true;
+
+  // Opens the audit log on `store` with the keys the config names.
+  absl::Status OpenAudit();
+
+  void SetAuditHealthy(bool healthy) {
+    absl::MutexLock lock(&shutdown_mu);
+    audit_healthy = healthy;
+    if (server == nullptr || shut_down) return;
+    if (grpc::HealthCheckServiceInterface* health =
+            server->GetHealthCheckService()) {
+      health->SetServingStatus(healthy);
+    }
+  }
 };
+
+absl::Status HubServer::Parts::OpenAudit() {
+  Parts* const parts = this;
+  ASSIGN_OR_RETURN(std::string key_pem,
+                   common::ReadConfiguredFile("audit_signing_key_file",
+                                              config.audit_signing_key_file()));
+  absl::StatusOr<common::Ed25519PrivateKey> key =
+      common::Ed25519PrivateKey::FromPem(key_pem);
+  RETURN_IF_ERROR(WithField("audit_signing_key_file", key.status()));
+  ASSIGN_OR_RETURN(
+      std::string pseudonym_key,
+      common::ReadConfiguredFile("audit_pseudonym_key_file",
+                                 config.audit_pseudonym_key_file()));
+  absl::StatusOr<audit::Pseudonymizer> pseudonymizer =
+      audit::Pseudonymizer::FromKey(std::move(pseudonym_key));
+  RETURN_IF_ERROR(
+      WithField("audit_pseudonym_key_file", pseudonymizer.status()));
+  parts->pseudonymizer.emplace(std::move(pseudonymizer).value());
+
+  audit::GroupCommitAuditLog::Options options;
+  options.origin = absl::StrCat("prevent-hub/", parts->store->instance_id());
+  options.on_health_change = [parts](bool healthy) {
+    parts->SetAuditHealthy(healthy);
+  };
+  absl::StatusOr<std::unique_ptr<audit::GroupCommitAuditLog>> log =
+      audit::GroupCommitAuditLog::Open(parts->store.get(),
+                                       std::move(key).value(), parts->clock,
+                                       std::move(options));
+  RETURN_IF_ERROR(WithField("database_path", log.status()));
+  parts->audit_log = std::move(log).value();
+  return absl::OkStatus();
+}
 
 HubServer::HubServer(std::unique_ptr<Parts> parts, int port)
     : parts_(std::move(parts)), port_(port) {}
@@ -127,14 +183,19 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
       store::SqliteStore::Open(config.database_path(), clock);
   RETURN_IF_ERROR(WithField("database_path", store.status()));
   parts->store = std::move(store).value();
+  RETURN_IF_ERROR(parts->OpenAudit());
+  parts->auditor = std::make_unique<service::CallAuditor>(
+      parts->audit_log.get(), &*parts->pseudonymizer);
   parts->identity = std::make_unique<service::PeerIdentity>(
       parts->ca, std::move(trust.policy), std::move(trust.revocations), clock);
-  parts->runner =
-      std::make_unique<service::CallRunner>(parts->identity.get(), clock);
+  parts->runner = std::make_unique<service::CallRunner>(
+      parts->identity.get(), parts->auditor.get(), clock);
   parts->identity_service =
       std::make_unique<service::IdentityService>(parts->runner.get());
   parts->policy_service =
       std::make_unique<service::PolicyService>(parts->runner.get());
+  parts->audit_service = std::make_unique<service::AuditService>(
+      parts->runner.get(), parts->audit_log.get(), &*parts->pseudonymizer);
 
   // The TLS layer requires a client certificate chaining to the partnership
   // CA (gRPC's default floor is TLS 1.2); the auth processor then identifies
@@ -151,8 +212,8 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
   std::shared_ptr<grpc::ServerCredentials> credentials =
       grpc::experimental::TlsServerCredentials(tls);
   credentials->SetAuthMetadataProcessor(
-      std::make_shared<service::PeerAuthProcessor>(parts->identity.get(),
-                                                   clock));
+      std::make_shared<service::PeerAuthProcessor>(
+          parts->identity.get(), parts->auditor.get(), clock));
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -161,13 +222,19 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
   builder.AddListeningPort(config.listen_address(), credentials, &port);
   builder.RegisterService(parts->identity_service.get());
   builder.RegisterService(parts->policy_service.get());
-  parts->server = builder.BuildAndStart();
+  builder.RegisterService(parts->audit_service.get());
+  {
+    absl::MutexLock lock(&parts->shutdown_mu);
+    parts->server = builder.BuildAndStart();
+  }
   if (parts->server == nullptr || port == 0) {
     return absl::UnavailableError(absl::StrCat(
         "listen_address: cannot listen on ", config.listen_address(),
         "; is another process using it?"));
   }
 
+  // The audit log may have failed between opening and now.
+  parts->SetAuditHealthy(parts->audit_log->healthy());
   store::SqliteStore::Settings settings = parts->store->settings();
   common::LogLine(common::Severity::kInfo, "hub_started")
       .Add("port", port)
@@ -175,6 +242,7 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
       .Add("schema_version", parts->store->schema_version())
       .Add("journal_mode", settings.journal_mode)
       .Add("synchronous", settings.synchronous)
+      .Add("audit_events", static_cast<int64_t>(parts->audit_log->size()))
       .Add("principals", principals);
   return std::unique_ptr<HubServer>(new HubServer(std::move(parts), port));
 }

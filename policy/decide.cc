@@ -148,6 +148,12 @@ Check Evaluate(const CompiledRule& rule, const Facts& facts) {
   if (rule.record == pb::BRIEFING && resource.audience != flow.audience()) {
     return fail(6, pb::WRONG_AUDIENCE);
   }
+  // 6. ... or the audit query.
+  if (rule.record == pb::AUDIT_LOG &&
+      (resource.audit_query <= 0 || resource.audit_query >= 32 ||
+       (rule.audit_queries & (1u << resource.audit_query)) == 0)) {
+    return fail(6, pb::AUDIT_QUERY_NOT_IN_RULE);
+  }
   // 7. Need-to-know scope (P07); a sender needs none.
   if (!facts.sending && !InScope(rule, request)) {
     return fail(7, pb::OUT_OF_SCOPE);
@@ -302,6 +308,8 @@ std::string Explain(const Decision& decision) {
                           "coordinator must record its review");
     case pb::WRONG_AUDIENCE:
       return absl::StrCat(rule, " releases another audience's rendition");
+    case pb::AUDIT_QUERY_NOT_IN_RULE:
+      return absl::StrCat(rule, " does not grant this audit query");
     case pb::OUT_OF_SCOPE:
       return absl::StrCat(rule,
                           " covers only records within the principal's "

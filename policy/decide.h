@@ -30,6 +30,9 @@ struct Resource {
   ReferralState state = prevent::policy::v1::REFERRAL_STATE_UNSPECIFIED;
   prevent::policy::v1::Audience audience =
       prevent::policy::v1::AUDIENCE_UNSPECIFIED;
+  // For AUDIT_LOG: the audit query asked.
+  prevent::policy::v1::AuditQuery audit_query =
+      prevent::policy::v1::AUDIT_QUERY_UNSPECIFIED;
   prevent::policy::v1::SecurityMarking::Tier tier =
       prevent::policy::v1::SecurityMarking::OFFICIAL;
   bool sensitive = false;

@@ -109,6 +109,7 @@ struct Spec {
   std::string area = "WXC";
   ReferralState state = pb::REFERRAL_STATE_UNSPECIFIED;
   pb::Audience audience = pb::AUDIENCE_UNSPECIFIED;
+  pb::AuditQuery audit_query = pb::AUDIT_QUERY_UNSPECIFIED;
   Tier tier = pb::SecurityMarking::OFFICIAL;
   bool sensitive = false;
   bool under_18 = false;
@@ -139,6 +140,10 @@ struct Spec {
   }
   Spec& For(pb::Audience a) {
     audience = a;
+    return *this;
+  }
+  Spec& Asking(pb::AuditQuery q) {
+    audit_query = q;
     return *this;
   }
   Spec& Marked(Tier t) {
@@ -209,6 +214,7 @@ Request ToRequest(const Policy& policy, const Spec& spec) {
   r.area = spec.area;
   r.state = spec.state;
   r.audience = spec.audience;
+  r.audit_query = spec.audit_query;
   r.tier = spec.tier;
   r.sensitive = spec.sensitive;
   r.subject_under_18_or_child_in_household = spec.under_18;
@@ -389,6 +395,7 @@ enum Kind {
   kOutOfScope,
   kRequirement,
   kWrongAudience,
+  kWrongQuery,
   kMarking,
   kSource,
   kOther,
@@ -436,6 +443,8 @@ std::vector<Row> Rows() {
   constexpr auto ACCESS = pb::ACCESS;
   constexpr auto IDENTITY = pb::IDENTITY;
   constexpr auto SERVICE = pb::SERVICE;
+  constexpr auto AUDIT_LOG = pb::AUDIT_LOG;
+  constexpr auto AUDIT_PROOF = pb::AUDIT_PROOF;
   constexpr auto kSubmit = pb::PREVENT_REFERRAL_SUBMISSION;
   constexpr auto kScreen = pb::PREVENT_SCREENING;
   constexpr auto kDeconflict = pb::PREVENT_GATEWAY_DECONFLICTION;
@@ -1364,6 +1373,76 @@ std::vector<Row> Rows() {
                .Marked(kSecret),
            pb::MARKING_ABOVE_LIMIT, "F60"),
 
+      // --- F61, F62: the audit queries (SPEC §2.6) ---
+      // The service names the caller's own partner as the source of a
+      // partnership-wide query (AQ1, AQ3) and the partner asked about for AQ2.
+      Allow("F61", "DpoAsksWhoSawASubject",
+            Ask("U-LBWDPO", QUERY, AUDIT_LOG, kAudit)
+                .From("P-LBW")
+                .Asking(pb::AQ1_SUBJECT_RECIPIENTS)),
+      Allow("F61", "DpoListsDenials",
+            Ask("U-LBWDPO", QUERY, AUDIT_LOG, kAudit)
+                .From("P-LBW")
+                .Asking(pb::AQ3_DENIALS)),
+      Allow("F61", "DpoAsksWhatThePoliceSent",
+            Ask("U-LBWDPO", QUERY, AUDIT_LOG, kAudit)
+                .From("P-SO15D")
+                .Asking(pb::AQ2_PARTNER_FLOWS)),
+      Deny("F61", kWrongRole, "PanelChairListsDenials",
+           Ask("U-ABROOKS", QUERY, AUDIT_LOG, kAudit)
+               .From("P-LBW")
+               .Asking(pb::AQ3_DENIALS),
+           pb::ROLE_NOT_IN_RULE, "F61"),
+      Deny("F61", kWrongPurpose, "QueryForPanel",
+           Ask("U-LBWDPO", QUERY, AUDIT_LOG, kPanel)
+               .From("P-LBW")
+               .Asking(pb::AQ1_SUBJECT_RECIPIENTS),
+           pb::PURPOSE_NOT_IN_RULE, "F61"),
+      Deny("F61", kWrongQuery, "NoQueryNamed",
+           Ask("U-LBWDPO", QUERY, AUDIT_LOG, kAudit).From("P-LBW"),
+           pb::AUDIT_QUERY_NOT_IN_RULE, "F61"),
+      Deny("F61", kMarking, "QuerySecret",
+           Ask("U-LBWDPO", QUERY, AUDIT_LOG, kAudit)
+               .From("P-LBW")
+               .Asking(pb::AQ3_DENIALS)
+               .Marked(kSecret),
+           pb::MARKING_ABOVE_LIMIT, "F61"),
+      Deny("F61", kSource, "AboutANonParty",
+           Ask("U-LBWDPO", QUERY, AUDIT_LOG, kAudit)
+               .From("P-COLPD")
+               .Asking(pb::AQ2_PARTNER_FLOWS),
+           pb::NOT_A_PARTY, "F61"),
+      Allow("F62", "CoordinatorAsksWhatTheTrustSent",
+            Ask("U-HOKORO", QUERY, AUDIT_LOG, kAudit)
+                .From("P-NHS1")
+                .Asking(pb::AQ2_PARTNER_FLOWS)),
+      Deny("F62", kWrongQuery, "CoordinatorAsksWhoSawASubject",
+           Ask("U-HOKORO", QUERY, AUDIT_LOG, kAudit)
+               .From("P-LBW")
+               .Asking(pb::AQ1_SUBJECT_RECIPIENTS),
+           pb::AUDIT_QUERY_NOT_IN_RULE, "F62"),
+      Deny("F62", kWrongQuery, "CoordinatorListsDenials",
+           Ask("U-HOKORO", QUERY, AUDIT_LOG, kAudit)
+               .From("P-LBW")
+               .Asking(pb::AQ3_DENIALS),
+           pb::AUDIT_QUERY_NOT_IN_RULE, "F62"),
+      Deny("F62", kWrongRole, "TrustLeadAsksWhatTheTrustSent",
+           Ask("U-DRWHIT", QUERY, AUDIT_LOG, kAudit)
+               .From("P-NHS1")
+               .Asking(pb::AQ2_PARTNER_FLOWS),
+           pb::ROLE_NOT_IN_RULE, "F61"),
+      Deny("F62", kWrongPurpose, "QueryForScreening",
+           Ask("U-HOKORO", QUERY, AUDIT_LOG, kScreen)
+               .From("P-NHS1")
+               .Asking(pb::AQ2_PARTNER_FLOWS),
+           pb::PURPOSE_NOT_IN_RULE, "F62"),
+      Deny("F62", kMarking, "QuerySecret",
+           Ask("U-HOKORO", QUERY, AUDIT_LOG, kAudit)
+               .From("P-NHS1")
+               .Asking(pb::AQ2_PARTNER_FLOWS)
+               .Marked(kSecret),
+           pb::MARKING_ABOVE_LIMIT, "F62"),
+
       // --- Standing rules: own identity, own access, service status ---
       Allow("S01", "OwnIdentity",
             Ask("U-HOKORO", READ, IDENTITY, pb::PURPOSE_UNSPECIFIED)
@@ -1397,6 +1476,12 @@ std::vector<Row> Rows() {
       Deny("S03", kOther, "ListIsNoRule",
            Ask("U-CLLR", LIST, SERVICE, pb::PURPOSE_UNSPECIFIED), pb::NO_RULE,
            ""),
+      Allow("S04", "AnyoneFetchesCheckpoints",
+            Ask("U-RCALDWELL", READ, AUDIT_PROOF, pb::PURPOSE_UNSPECIFIED)
+                .Owner("U-RCALDWELL")),
+      Deny("S04", kOutOfScope, "NoOwner",
+           Ask("U-RCALDWELL", READ, AUDIT_PROOF, pb::PURPOSE_UNSPECIFIED),
+           pb::OUT_OF_SCOPE, "S04"),
 
       // --- Deny by default ---
       Deny("none", kOther, "NoAction",
@@ -1476,13 +1561,16 @@ TEST(DemoRuleTableTest, CoversEveryRuleAndEveryWayItRefuses) {
     if (flow.record() == pb::BRIEFING) {
       EXPECT_TRUE(has(flow.id(), kWrongAudience));
     }
+    if (flow.record() == pb::AUDIT_LOG) {
+      EXPECT_TRUE(has(flow.id(), kWrongQuery));
+    }
     for (int requirement : flow.requires()) {
       EXPECT_TRUE(
           missing_covered(flow.id(), static_cast<Requirement>(requirement)))
           << pb::Requirement_Name(requirement);
     }
   }
-  EXPECT_EQ(flows, 19);
+  EXPECT_EQ(flows, 21);
   for (const StandingRule& standing : file.standing_rules()) {
     SCOPED_TRACE(standing.id());
     EXPECT_TRUE(has(standing.id(), kAllow));
@@ -1490,7 +1578,7 @@ TEST(DemoRuleTableTest, CoversEveryRuleAndEveryWayItRefuses) {
       EXPECT_TRUE(has(standing.id(), kOutOfScope));
     }
   }
-  EXPECT_EQ(file.standing_rules_size(), 3);
+  EXPECT_EQ(file.standing_rules_size(), 4);
   std::set<std::string> names;
   for (const Row& row : rows) {
     EXPECT_TRUE(names.insert(row.about + "_" + row.label).second)
@@ -2053,7 +2141,7 @@ TEST(DemoPolicyTest, IsRefusedOnceItHasExpiredButStillSaysActive) {
               IsOk());
   EXPECT_THAT(Policy::Load(kDemoPath, kAgreementEnd),
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       AllOf(HasSubstr(absl::StrCat(kDemoPath, ":195:3: ")),
+                       AllOf(HasSubstr(absl::StrCat(kDemoPath, ":205:3: ")),
                              HasSubstr("agreement 'A-ISA-WXC-2025' expired "
                                        "on 2028-09-30 but is still marked "
                                        "ACTIVE"))));

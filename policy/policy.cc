@@ -130,6 +130,7 @@ absl::Status Policy::Compile() {
       rule->recipient_roles = Mask(flow.recipient_roles());
       rule->source_roles = Mask(flow.source_roles());
       rule->states = Mask(flow.workflow_states());
+      rule->audit_queries = static_cast<uint32_t>(Mask(flow.audit_queries()));
       rule->scope = flow.scope();
       rule->purpose = flow.purpose();
       rule->max_marking_rank = flow.has_max_marking()

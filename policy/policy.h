@@ -72,6 +72,7 @@ struct CompiledRule {
   uint64_t recipient_roles = 0;  // bit per Role
   uint64_t source_roles = 0;     // bit per Role; 0: any role
   uint64_t states = 0;           // bit per ReferralState; 0: any state
+  uint32_t audit_queries = 0;    // bit per AuditQuery (AUDIT_LOG rules)
   Scope scope = prevent::policy::v1::SCOPE_UNSPECIFIED;
   Purpose purpose = prevent::policy::v1::PURPOSE_UNSPECIFIED;
   int max_marking_rank = 0;

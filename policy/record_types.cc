@@ -1,6 +1,7 @@
 #include "policy/record_types.h"
 
 #include "absl/strings/str_cat.h"
+#include "proto/audit.pb.h"
 #include "proto/records.pb.h"
 
 namespace hub::policy {
@@ -19,6 +20,10 @@ const google::protobuf::Descriptor* RecordDescriptor(pb::RecordClass record) {
       return prevent::records::v1::Access::descriptor();
     case pb::SERVICE:
       return prevent::records::v1::ServiceInfo::descriptor();
+    case pb::AUDIT_LOG:
+      return prevent::audit::v1::AuditEvent::descriptor();
+    case pb::AUDIT_PROOF:
+      return prevent::records::v1::AuditProof::descriptor();
     default:
       return nullptr;
   }

@@ -280,12 +280,12 @@ void ValidateStandingRules(const pb::PolicyFile& file, Problems& p) {
            absl::StrCat(label, " is defined twice; rule ids must be unique"));
     }
     if (rule.record() != pb::IDENTITY && rule.record() != pb::ACCESS &&
-        rule.record() != pb::SERVICE) {
+        rule.record() != pb::SERVICE && rule.record() != pb::AUDIT_PROOF) {
       p.At({{"standing_rules", i}, {"record"}},
            absl::StrCat(label,
-                        ": a standing rule may only grant IDENTITY, ACCESS or "
-                        "SERVICE; partner data needs a flow rule in an "
-                        "agreement"));
+                        ": a standing rule may only grant IDENTITY, ACCESS, "
+                        "SERVICE or AUDIT_PROOF (hashes, no personal data); "
+                        "partner data needs a flow rule in an agreement"));
       continue;
     }
     if (rule.actions().empty()) {
@@ -549,6 +549,31 @@ void ValidateFlow(const pb::PolicyFile& file, const pb::Agreement& agreement,
     }
   } else if (rule.audience() != pb::AUDIENCE_UNSPECIFIED) {
     at("audience", -1, "audience applies to BRIEFING rules only; remove it");
+  }
+
+  if (rule.record() == pb::AUDIT_LOG) {
+    if (rule.allowed_fields_size() != 1 || rule.allowed_fields(0) != "*") {
+      at("allowed_fields", -1,
+         "an AUDIT_LOG rule releases whole events (allowed_fields: \"*\"): "
+         "auditors verify each event's bytes against the signed log");
+    }
+    if (rule.audit_queries().empty()) {
+      at("audit_queries", -1,
+         "an AUDIT_LOG rule must name the audit queries it grants (e.g. "
+         "audit_queries: [AQ2_PARTNER_FLOWS])");
+    }
+    for (int q = 0; q < rule.audit_queries_size(); ++q) {
+      const int query = rule.audit_queries(q);
+      if (query == pb::AUDIT_QUERY_UNSPECIFIED ||
+          !pb::AuditQuery_IsValid(query)) {
+        at("audit_queries", q,
+           "is not an audit query; use AQ1_SUBJECT_RECIPIENTS, "
+           "AQ2_PARTNER_FLOWS or AQ3_DENIALS");
+      }
+    }
+  } else if (!rule.audit_queries().empty()) {
+    at("audit_queries", -1,
+       "audit_queries applies to AUDIT_LOG rules only; remove it");
   }
 }
 

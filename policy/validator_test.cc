@@ -324,12 +324,13 @@ std::vector<ErrorRow> ErrorRows() {
       {"StandingRuleGrantingCase",
        {{38, "SERVICE", "CASE"}},
        "38:3",
-       "standing rule 'S02': a standing rule may only grant IDENTITY, ACCESS "
-       "or SERVICE"},
+       "standing rule 'S02': a standing rule may only grant IDENTITY, ACCESS, "
+       "SERVICE or AUDIT_PROOF"},
       {"StandingRuleGrantingBriefing",
        {{38, "SERVICE", "BRIEFING"}},
        "38:3",
-       "a standing rule may only grant IDENTITY, ACCESS or SERVICE"},
+       "a standing rule may only grant IDENTITY, ACCESS, SERVICE or "
+       "AUDIT_PROOF"},
       {"StandingRuleWithoutActions",
        {{39, "actions: READ", ""}},
        "36:1",

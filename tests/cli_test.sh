@@ -28,7 +28,7 @@ expect() {
 }
 
 # --- hubd policy check
-expect "policy check accepts the demo partnership" 0 "OK \(9 partners, 16 principals, 1 agreements with 19 flow rules" \
+expect "policy check accepts the demo partnership" 0 "OK \(9 partners, 16 principals, 1 agreements with 21 flow rules" \
   "$hubd" policy check "$src/deploy/demo/partnership.textproto"
 printf 'trust_domain: "td.example"\npartners { id: "P-A" type: SCHOOL status: ACTIVE }\nprincipals { id: "U-A" partner_id: "P-NONE" roles: SCHOOL_DSL status: ACTIVE\n  spiffe_id: "spiffe://td.example/partner/p-none/user/u-a" }\n' >"$work/bad-policy.textproto"
 expect "policy check names file:line:col of an unknown partner" 1 \
@@ -56,7 +56,7 @@ hubd_start "$hubd" "$work/impostor.textproto" "$work/impostor.log" "$work/impost
   echo "FAIL impostor hubd did not start"; exit 1; }
 impostor=$HUBD_ADDR
 
-profile() { write_profile "$work/p/$1" "$addr" "$certs/$2.pem" "$certs/$3.key" "$certs/${4:-ca}.pem"; }
+profile() { write_profile "$work/p/$1" "$addr" "$certs/$2.pem" "$certs/$3.key" "$certs/${4:-ca}.pem" "$certs/audit/signing.pub"; }
 profile good clients/u-hokoro clients/u-hokoro
 profile drwhit clients/u-drwhit clients/u-drwhit
 profile revoked bad/revoked bad/revoked
@@ -67,9 +67,9 @@ profile notyet bad/not-yet-valid bad/not-yet-valid
 profile wrongkey bad/wrong-key bad/wrong-key
 profile otherca bad/other-ca-client bad/other-ca-client
 write_profile "$work/p/impostor" "$impostor" "$certs/clients/u-hokoro.pem" \
-  "$certs/clients/u-hokoro.key" "$certs/ca.pem"
+  "$certs/clients/u-hokoro.key" "$certs/ca.pem" "$certs/audit/signing.pub"
 write_profile "$work/p/unreachable" "127.0.0.1:1" "$certs/clients/u-hokoro.pem" \
-  "$certs/clients/u-hokoro.key" "$certs/ca.pem"
+  "$certs/clients/u-hokoro.key" "$certs/ca.pem" "$certs/audit/signing.pub"
 
 expect "whoami shows the principal" 0 "principal +U-HOKORO \(Test Coordinator" \
   "$hubctl" --profile "$work/p/good" whoami

@@ -28,8 +28,12 @@
 namespace hub {
 namespace {
 
+using ::prevent::hub::v1::AuditQueryRequest;
 using ::prevent::hub::v1::ExplainRequest;
 using ::prevent::hub::v1::ExplainResponse;
+using ::prevent::hub::v1::GetCheckpointRequest;
+using ::prevent::hub::v1::GetConsistencyProofRequest;
+using ::prevent::hub::v1::GetInclusionProofRequest;
 using ::prevent::hub::v1::IdentityService;
 using ::prevent::hub::v1::PolicyService;
 using ::prevent::hub::v1::WhoAmIRequest;
@@ -93,6 +97,8 @@ class MtlsIdentityTest : public ::testing::Test {
     config_.set_crl_file(CertsDir() + "/crl.pem");
     config_.set_policy_file(HUB_SOURCE_DIR "/tests/testdata/policy.textproto");
     config_.set_database_path(dir_ + "/hub.db");
+    config_.set_audit_signing_key_file(CertsDir() + "/audit/signing.key");
+    config_.set_audit_pseudonym_key_file(CertsDir() + "/audit/pseudonym.key");
   }
 
   void StartHub() {
@@ -486,6 +492,22 @@ WellFormedRequests() {
   explain->set_action(pb::READ);
   explain->mutable_resource()->set_record(pb::IDENTITY);
   requests["/prevent.hub.v1.PolicyService/Explain"] = std::move(explain);
+  requests["/prevent.hub.v1.AuditService/GetCheckpoint"] =
+      std::make_unique<GetCheckpointRequest>();
+  auto inclusion = std::make_unique<GetInclusionProofRequest>();
+  inclusion->set_index(0);
+  inclusion->set_tree_size(1);
+  requests["/prevent.hub.v1.AuditService/GetInclusionProof"] =
+      std::move(inclusion);
+  auto consistency = std::make_unique<GetConsistencyProofRequest>();
+  consistency->set_first_size(1);
+  consistency->set_second_size(2);
+  requests["/prevent.hub.v1.AuditService/GetConsistencyProof"] =
+      std::move(consistency);
+  auto query = std::make_unique<AuditQueryRequest>();
+  query->mutable_context()->set_purpose(pb::AUDIT_AND_ASSURANCE);
+  query->set_partner_id("P-NHS1");
+  requests["/prevent.hub.v1.AuditService/Query"] = std::move(query);
   return requests;
 }
 

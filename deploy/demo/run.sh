@@ -42,7 +42,8 @@ up() {
   rm -rf "$demo/profiles"
   for cert in "$demo"/pki/clients/*.pem; do
     user=$(basename "$cert" .pem)
-    write_profile "$demo/profiles/$user" "$HUBD_ADDR" "$cert" "${cert%.pem}.key" "$demo/pki/ca.pem"
+    write_profile "$demo/profiles/$user" "$HUBD_ADDR" "$cert" "${cert%.pem}.key" "$demo/pki/ca.pem" \
+      "$demo/pki/audit/signing.pub"
   done
   echo "== hubd serving on $HUBD_ADDR (log: .demo/hubd.log; profiles: .demo/profiles/)"
 }

@@ -47,7 +47,8 @@ hubd_stop() {
   return 0
 }
 
-# write_profile DIR ADDRESS CERT KEY CA: writes DIR/profile.textproto.
+# write_profile DIR ADDRESS CERT KEY CA AUDIT_PUBLIC_KEY: writes
+# DIR/profile.textproto.
 write_profile() {
   mkdir -p "$1"
   cat >"$1/profile.textproto" <<PROFILE
@@ -56,6 +57,7 @@ cert_file: "$3"
 key_file: "$4"
 ca_file: "$5"
 cache_path: "cache.db"
+audit_public_key_file: "$6"
 PROFILE
 }
 
@@ -70,5 +72,7 @@ crl_file: "$3/crl.pem"
 policy_file: "$4"
 database_path: "$5"
 drain_seconds: 5
+audit_signing_key_file: "$3/audit/signing.key"
+audit_pseudonym_key_file: "$3/audit/pseudonym.key"
 CONFIG
 }

@@ -42,6 +42,14 @@ absl::Status Call::Authorize(policy::Action action,
                              Visibility visibility) {
   decision_ = DecideFor(peer_, action, resource, context.purpose(),
                         !context.justification().empty(), now_);
+  audit_.action = action;
+  audit_.record = resource.record;
+  audit_.object_id = std::string(resource.id);
+  audit_.source_partner_id = std::string(resource.source_partner_id);
+  audit_.tier = resource.tier;
+  audit_.sensitive = resource.sensitive;
+  audit_.purpose = context.purpose();
+  audit_.justification = context.justification();
   if (decision_->allowed) return absl::OkStatus();
   if (visibility == Visibility::kHidden) {
     return NotFound(resource.record, resource.id);
@@ -70,6 +78,12 @@ grpc::Status CallRunner::Run(
       // A handler that skipped the policy engine releases nothing.
       status = absl::InternalError("the call was not decided by the policy");
     }
+    // Durable before anything leaves: if the event cannot be written, the
+    // response is dropped and the call fails (fail closed).
+    absl::Status audited = auditor_->RecordCall(
+        method, *peer, call->now(), call->decision(), call->audit_facts(),
+        status, PeerIp(context->peer()));
+    if (!audited.ok()) status = audited;
   }
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - start)

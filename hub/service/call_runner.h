@@ -1,10 +1,12 @@
 // CallRunner runs the body of every RPC handler the same way: identify the
 // caller (PeerIdentity), run the body, which must ask the policy engine
-// (Call::Authorize) before it does any work, convert its absl::Status for
-// gRPC and write the call's one structured log line (method, principal,
+// (Call::Authorize) before it does any work, commit the call's audit event
+// (allowed or denied) before anything is released, convert its absl::Status
+// for gRPC and write the call's one structured log line (method, principal,
 // decision, rule, status, latency; never request content). A body that
 // returns without a policy decision fails with INTERNAL, so no RPC can be
-// served undecided. Thread-safe.
+// served undecided; a call whose audit event cannot be written fails with
+// UNAVAILABLE, so nothing is released unaudited. Thread-safe.
 #ifndef HUB_SERVICE_CALL_RUNNER_H_
 #define HUB_SERVICE_CALL_RUNNER_H_
 
@@ -17,8 +19,10 @@
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "common/clock.h"
+#include "hub/service/call_auditor.h"
 #include "hub/service/peer_identity.h"
 #include "policy/decide.h"
+#include "proto/audit.pb.h"
 #include "proto/hub.pb.h"
 
 namespace hub::service {
@@ -39,7 +43,8 @@ policy::Decision DecideFor(const AuthenticatedPeer& peer, policy::Action action,
                            policy::Purpose purpose, bool has_justification,
                            absl::Time now);
 
-// One call in progress: who is calling, and the policy's decision once made.
+// One call in progress: who is calling, the policy's decision once made, and
+// what the call's audit event will say.
 class Call {
  public:
   Call(const AuthenticatedPeer& peer, absl::Time now)
@@ -50,8 +55,8 @@ class Call {
 
   // Asks the engine whether the caller may do `action` on `resource` for the
   // purpose (and with the justification) in `context`. OK with the decision
-  // kept for fields() and the log line; otherwise PERMISSION_DENIED, or for
-  // a kHidden resource NotFound().
+  // kept for fields(), the audit event and the log line; otherwise
+  // PERMISSION_DENIED, or for a kHidden resource NotFound().
   absl::Status Authorize(policy::Action action,
                          const policy::Resource& resource,
                          const prevent::hub::v1::RequestContext& context,
@@ -65,17 +70,39 @@ class Call {
   // REQUIRES: Authorize() has been called.
   const policy::Projection& fields() const { return decision_->fields(); }
 
+  // Facts for the audit event that only the handler knows. By default the
+  // operation follows the action: SEND is COLLECT, UPDATE is ALTER, and a
+  // read is DISCLOSE to the caller when the record's source is another
+  // partner, else CONSULT.
+  void SetOperation(prevent::audit::v1::Operation operation) {
+    audit_.operation = operation;
+  }
+  void SetSubject(absl::string_view subject_id) {
+    audit_.subject_id = std::string(subject_id);
+  }
+  void SetReferral(absl::string_view referral_id) {
+    audit_.referral_id = std::string(referral_id);
+  }
+  void AddRecipient(absl::string_view partner_id,
+                    absl::string_view principal_id) {
+    audit_.recipients.emplace_back(partner_id, principal_id);
+  }
+
+  const CallFacts& audit_facts() const { return audit_; }
+
  private:
   const AuthenticatedPeer& peer_;
   const absl::Time now_;
   std::optional<policy::Decision> decision_;
+  CallFacts audit_;
 };
 
 class CallRunner {
  public:
-  // `identity` and `clock` must outlive the runner.
-  CallRunner(const PeerIdentity* identity, const common::Clock* clock)
-      : identity_(identity), clock_(clock) {}
+  // `identity`, `auditor` and `clock` must outlive the runner.
+  CallRunner(const PeerIdentity* identity, const CallAuditor* auditor,
+             const common::Clock* clock)
+      : identity_(identity), auditor_(auditor), clock_(clock) {}
 
   // Identifies the caller of `context` and, if that succeeds, runs `body`.
   // Returns the body's status, or the identification failure, for gRPC.
@@ -84,6 +111,7 @@ class CallRunner {
 
  private:
   const PeerIdentity* const identity_;
+  const CallAuditor* const auditor_;
   const common::Clock* const clock_;
 };
 

@@ -27,13 +27,17 @@ absl::Status ValidateExplain(const ExplainRequest& request) {
       r.record() == pb::RECORD_CLASS_UNSPECIFIED) {
     return absl::InvalidArgumentError(
         "resource.record: set one of IDENTITY, CASE, BRIEFING, ACCESS, "
-        "SERVICE");
+        "SERVICE, AUDIT_LOG, AUDIT_PROOF");
   }
   if (!pb::ReferralState_IsValid(r.state())) {
     return absl::InvalidArgumentError("resource.state: unknown state");
   }
   if (!pb::Audience_IsValid(r.audience())) {
     return absl::InvalidArgumentError("resource.audience: unknown audience");
+  }
+  if (!pb::AuditQuery_IsValid(r.audit_query())) {
+    return absl::InvalidArgumentError(
+        "resource.audit_query: unknown audit query");
   }
   if (!pb::SecurityMarking::Tier_IsValid(r.marking().tier())) {
     return absl::InvalidArgumentError("resource.marking.tier: unknown tier");
@@ -59,6 +63,7 @@ policy::Resource ToResource(const ResourceDescription& r) {
   resource.area = r.area();
   resource.state = r.state();
   resource.audience = r.audience();
+  resource.audit_query = r.audit_query();
   resource.tier = r.marking().tier() == pb::SecurityMarking::TIER_UNSPECIFIED
                       ? pb::SecurityMarking::OFFICIAL
                       : r.marking().tier();

@@ -7,9 +7,14 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
+#include "hub/store/sqlite_util.h"
 
 namespace hub::store {
 namespace {
+
+using internal::Exec;
+using internal::QueryText;
+using internal::SqliteError;
 
 // Each entry takes the schema from version i to i+1. Never edit a released
 // entry: append a new one.
@@ -23,43 +28,48 @@ const std::vector<const char*>& Migrations() {
           created_at_ms INTEGER NOT NULL
         );
       )sql",
+      // 2: the audit log (hub/store/audit_store.h, docs/audit.md).
+      R"sql(
+        CREATE TABLE audit_events (
+          leaf_index INTEGER PRIMARY KEY,
+          commitment BLOB NOT NULL,
+          salt BLOB,
+          event BLOB,
+          time_ms INTEGER NOT NULL,
+          operation INTEGER NOT NULL,
+          allowed INTEGER NOT NULL,
+          police INTEGER NOT NULL,
+          actor_partner TEXT,
+          parties TEXT,
+          subject TEXT,
+          referral TEXT
+        );
+        CREATE INDEX audit_events_by_time ON audit_events (time_ms);
+        CREATE INDEX audit_events_by_subject ON audit_events (subject)
+          WHERE subject IS NOT NULL;
+        CREATE INDEX audit_events_by_referral ON audit_events (referral)
+          WHERE referral IS NOT NULL;
+        CREATE INDEX audit_events_denied ON audit_events (time_ms)
+          WHERE allowed = 0;
+        CREATE TABLE audit_nodes (
+          level INTEGER NOT NULL,
+          node_index INTEGER NOT NULL,
+          hash BLOB NOT NULL,
+          PRIMARY KEY (level, node_index)
+        ) WITHOUT ROWID;
+        CREATE TABLE audit_checkpoints (
+          tree_size INTEGER PRIMARY KEY,
+          time_ms INTEGER NOT NULL,
+          body TEXT NOT NULL,
+          signature BLOB NOT NULL
+        );
+        CREATE TABLE write_probe (
+          singleton INTEGER PRIMARY KEY CHECK (singleton = 1),
+          probes INTEGER NOT NULL
+        );
+      )sql",
   };
   return *migrations;
-}
-
-absl::Status SqliteError(sqlite3* db, absl::string_view what,
-                         absl::string_view path) {
-  return absl::UnavailableError(
-      absl::StrCat(what, " (", path, "): ", sqlite3_errmsg(db)));
-}
-
-// Runs `sql`, which returns no rows.
-absl::Status Exec(sqlite3* db, const char* sql, absl::string_view path) {
-  char* err = nullptr;
-  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
-    std::string msg = err != nullptr ? err : sqlite3_errmsg(db);
-    sqlite3_free(err);
-    return absl::UnavailableError(absl::StrCat(path, ": ", msg));
-  }
-  return absl::OkStatus();
-}
-
-// Runs a query returning a single text (or integer as text) value.
-absl::StatusOr<std::string> QueryText(sqlite3* db, const char* sql,
-                                      absl::string_view path) {
-  sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) {
-    return SqliteError(db, sql, path);
-  }
-  std::string value;
-  int rc = sqlite3_step(stmt);
-  if (rc == SQLITE_ROW) {
-    const unsigned char* text = sqlite3_column_text(stmt, 0);
-    if (text != nullptr) value = reinterpret_cast<const char*>(text);
-  }
-  sqlite3_finalize(stmt);
-  if (rc != SQLITE_ROW && rc != SQLITE_DONE) return SqliteError(db, sql, path);
-  return value;
 }
 
 }  // namespace
@@ -72,17 +82,23 @@ SqliteStore::SqliteStore(sqlite3* db, std::string path)
     : path_(std::move(path)), db_(db) {}
 
 SqliteStore::~SqliteStore() {
+  {
+    absl::MutexLock lock(&read_mu_);
+    read_statements_.clear();
+    sqlite3_close_v2(read_db_);
+  }
   absl::MutexLock lock(&mu_);
   sqlite3_close_v2(db_);
 }
 
 absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
     const std::string& path, const common::Clock* clock) {
+  // SQLITE_OPEN_URI lets a test name a fault-injecting VFS ("file:...?vfs=").
   sqlite3* db = nullptr;
-  int rc = sqlite3_open_v2(
-      path.c_str(), &db,
-      SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
-      nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db,
+                           SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                               SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI,
+                           nullptr);
   if (rc != SQLITE_OK) {
     absl::Status s = absl::UnavailableError(
         absl::StrCat("cannot open database ", path, ": ", sqlite3_errstr(rc),
@@ -105,6 +121,23 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   RETURN_IF_ERROR(Exec(db, "PRAGMA synchronous=FULL", path));
   RETURN_IF_ERROR(Exec(db, "PRAGMA foreign_keys=ON", path));
   RETURN_IF_ERROR(store->Migrate(clock));
+
+  // Reads go through a second connection, so they never wait for a commit's
+  // fsync on the first (WAL readers see the last committed state).
+  sqlite3* read_db = nullptr;
+  rc = sqlite3_open_v2(
+      path.c_str(), &read_db,
+      SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI, nullptr);
+  if (rc != SQLITE_OK) {
+    absl::Status s = absl::UnavailableError(absl::StrCat(
+        "cannot open database ", path, " for reading: ", sqlite3_errstr(rc)));
+    sqlite3_close_v2(read_db);
+    return s;
+  }
+  absl::MutexLock read_lock(&store->read_mu_);
+  store->read_db_ = read_db;
+  sqlite3_extended_result_codes(read_db, 1);
+  sqlite3_busy_timeout(read_db, 5000);
   return store;
 }
 
@@ -144,19 +177,17 @@ absl::Status SqliteStore::Migrate(const common::Clock* clock) {
     }
     std::string id = absl::BytesToHexString(
         absl::string_view(reinterpret_cast<char*>(raw), sizeof(raw)));
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db_,
-                           "INSERT INTO hub_instance (singleton, instance_id, "
-                           "created_at_ms) VALUES (1, ?, ?)",
-                           -1, &stmt, nullptr) != SQLITE_OK) {
-      return SqliteError(db_, "preparing instance insert", path_);
-    }
-    sqlite3_bind_text(stmt, 1, id.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_int64(stmt, 2, absl::ToUnixMillis(clock->Now()));
-    int rc = sqlite3_step(stmt);
-    sqlite3_finalize(stmt);
-    if (rc != SQLITE_DONE)
+    ASSIGN_OR_RETURN(internal::Statement insert,
+                     internal::Statement::Prepare(
+                         db_,
+                         "INSERT INTO hub_instance (singleton, instance_id, "
+                         "created_at_ms) VALUES (1, ?, ?)",
+                         path_));
+    insert.BindText(1, id);
+    insert.BindInt64(2, absl::ToUnixMillis(clock->Now()));
+    if (insert.Step() != SQLITE_DONE) {
       return SqliteError(db_, "recording instance id", path_);
+    }
     instance_id_ = id;
   }
   return absl::OkStatus();

@@ -1,6 +1,8 @@
-// SqliteStore is the Store on an embedded SQLite database: WAL journal,
-// synchronous=FULL (nothing is acknowledged before it is durable), versioned
-// migrations applied on open. One connection, serialised by a mutex.
+// SqliteStore is the Store (and AuditStore) on an embedded SQLite database:
+// WAL journal, synchronous=FULL (nothing is acknowledged before it is
+// durable), versioned migrations applied on open. One writing connection,
+// serialised by a mutex, and one reading connection, so reads never wait for
+// a commit's fsync.
 #ifndef HUB_STORE_SQLITE_STORE_H_
 #define HUB_STORE_SQLITE_STORE_H_
 
@@ -8,16 +10,19 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock.h"
+#include "hub/store/audit_store.h"
+#include "hub/store/sqlite_util.h"
 #include "hub/store/store.h"
 
 namespace hub::store {
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public AuditStore {
  public:
   // The newest schema version this build knows.
   static int LatestSchemaVersion();
@@ -25,7 +30,8 @@ class SqliteStore final : public Store {
   // Opens (creating if needed) the database at `path` and migrates it to the
   // latest schema. `clock` must outlive the store. Returns UNAVAILABLE if the
   // file cannot be opened or written, FAILED_PRECONDITION if the database is
-  // from a newer hubd or cannot use WAL, naming the path either way.
+  // from a newer hubd or cannot use WAL, naming the path either way. `path`
+  // may be a SQLite "file:" URI.
   static absl::StatusOr<std::unique_ptr<SqliteStore>> Open(
       const std::string& path, const common::Clock* clock);
 
@@ -43,7 +49,33 @@ class SqliteStore final : public Store {
   };
   Settings settings();
 
+  // AuditStore (sqlite_audit_store.cc).
+  absl::Status AppendAudit(absl::Span<const AuditRow> rows,
+                           absl::Span<const AuditNode> nodes,
+                           const AuditCheckpointRow* checkpoint) override;
+  absl::StatusOr<uint64_t> AuditSize() override;
+  absl::StatusOr<std::string> AuditCommitment(uint64_t index) override;
+  absl::StatusOr<std::string> AuditNodeHash(int level, uint64_t index) override;
+  absl::Status ReadAudit(uint64_t begin, uint64_t end,
+                         absl::FunctionRef<void(const AuditRow&)> row) override;
+  absl::Status ReadAuditNodes(
+      absl::FunctionRef<void(const AuditNode&)> node) override;
+  absl::StatusOr<std::vector<AuditRow>> SelectAudit(
+      const AuditSelection& selection) override;
+  absl::StatusOr<std::optional<AuditCheckpointRow>> LatestAuditCheckpoint()
+      override;
+  absl::Status ReadAuditCheckpoints(
+      absl::FunctionRef<void(const AuditCheckpointRow&)> checkpoint) override;
+  absl::Status EraseAuditPayload(uint64_t index) override;
+  absl::Status ProbeWrite() override;
+
  private:
+  // Statements the reading connection keeps prepared.
+  enum ReadStatement { kCommitment, kNode, kSize, kReadStatementCount };
+
+  // The cached statement `which`, reset; prepares it on first use.
+  absl::StatusOr<internal::Statement*> CachedRead(ReadStatement which)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(read_mu_);
   SqliteStore(sqlite3* db, std::string path);
 
   absl::Status Migrate(const common::Clock* clock)
@@ -52,6 +84,9 @@ class SqliteStore final : public Store {
   const std::string path_;
   absl::Mutex mu_;
   sqlite3* const db_ ABSL_GUARDED_BY(mu_);
+  absl::Mutex read_mu_;
+  sqlite3* read_db_ ABSL_GUARDED_BY(read_mu_) = nullptr;
+  std::vector<internal::Statement> read_statements_ ABSL_GUARDED_BY(read_mu_);
   std::string instance_id_;
   int schema_version_ = 0;
 };

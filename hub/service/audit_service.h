@@ -1,0 +1,48 @@
+// AuditService serves the audit log to partners: signed checkpoints and
+// Merkle proofs (standing rule: every principal, since they hold no personal
+// data) and the audit queries AQ1-AQ3 (for the roles the agreement grants
+// each query). Police-domain events reach auditors without the
+// POLICE_AUDITOR role only as counts. Every call is itself audited by
+// CallRunner. Thread-safe.
+#ifndef HUB_SERVICE_AUDIT_SERVICE_H_
+#define HUB_SERVICE_AUDIT_SERVICE_H_
+
+#include "hub/audit/audit_log.h"
+#include "hub/audit/pseudonymizer.h"
+#include "hub/service/call_runner.h"
+#include "proto/hub.grpc.pb.h"
+
+namespace hub::service {
+
+class AuditService final : public prevent::hub::v1::AuditService::Service {
+ public:
+  // All must outlive the service.
+  AuditService(const CallRunner* runner, audit::AuditLog* log,
+               const audit::Pseudonymizer* pseudonymizer)
+      : runner_(runner), log_(log), pseudonymizer_(pseudonymizer) {}
+
+  grpc::Status GetCheckpoint(
+      grpc::ServerContext* context,
+      const prevent::hub::v1::GetCheckpointRequest* request,
+      prevent::hub::v1::AuditProofResponse* response) override;
+  grpc::Status GetInclusionProof(
+      grpc::ServerContext* context,
+      const prevent::hub::v1::GetInclusionProofRequest* request,
+      prevent::hub::v1::AuditProofResponse* response) override;
+  grpc::Status GetConsistencyProof(
+      grpc::ServerContext* context,
+      const prevent::hub::v1::GetConsistencyProofRequest* request,
+      prevent::hub::v1::AuditProofResponse* response) override;
+  grpc::Status Query(grpc::ServerContext* context,
+                     const prevent::hub::v1::AuditQueryRequest* request,
+                     prevent::hub::v1::AuditQueryResponse* response) override;
+
+ private:
+  const CallRunner* const runner_;
+  audit::AuditLog* const log_;
+  const audit::Pseudonymizer* const pseudonymizer_;
+};
+
+}  // namespace hub::service
+
+#endif  // HUB_SERVICE_AUDIT_SERVICE_H_

@@ -1,0 +1,104 @@
+#include "hub/store/sqlite_util.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace hub::store::internal {
+
+absl::Status SqliteError(sqlite3* db, absl::string_view what,
+                         absl::string_view path) {
+  return absl::UnavailableError(
+      absl::StrCat(what, " (", path, "): ", sqlite3_errmsg(db)));
+}
+
+absl::Status Exec(sqlite3* db, const char* sql, absl::string_view path) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err != nullptr ? err : sqlite3_errmsg(db);
+    sqlite3_free(err);
+    return absl::UnavailableError(absl::StrCat(path, ": ", msg));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> QueryText(sqlite3* db, const char* sql,
+                                      absl::string_view path) {
+  absl::StatusOr<Statement> stmt = Statement::Prepare(db, sql, path);
+  if (!stmt.ok()) return stmt.status();
+  const int rc = stmt->Step();
+  if (rc == SQLITE_ROW) return stmt->Text(0);
+  if (rc == SQLITE_DONE) return std::string();
+  return SqliteError(db, sql, path);
+}
+
+absl::StatusOr<Statement> Statement::Prepare(sqlite3* db, const char* sql,
+                                             absl::string_view path) {
+  sqlite3_stmt* stmt = nullptr;
+  if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) {
+    return SqliteError(db, absl::StrCat("preparing ", sql), path);
+  }
+  return Statement(stmt);
+}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    sqlite3_finalize(stmt_);
+    stmt_ = other.stmt_;
+    other.stmt_ = nullptr;
+  }
+  return *this;
+}
+
+Statement::~Statement() { sqlite3_finalize(stmt_); }
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+void Statement::BindInt64(int i, int64_t value) {
+  sqlite3_bind_int64(stmt_, i, value);
+}
+
+void Statement::BindText(int i, absl::string_view value) {
+  if (value.empty()) {
+    sqlite3_bind_null(stmt_, i);
+  } else {
+    sqlite3_bind_text(stmt_, i, value.data(), static_cast<int>(value.size()),
+                      SQLITE_TRANSIENT);
+  }
+}
+
+void Statement::BindBlob(int i, absl::string_view value) {
+  if (value.empty()) {
+    sqlite3_bind_null(stmt_, i);
+  } else {
+    sqlite3_bind_blob(stmt_, i, value.data(), static_cast<int>(value.size()),
+                      SQLITE_TRANSIENT);
+  }
+}
+
+int Statement::Step() { return sqlite3_step(stmt_); }
+
+int64_t Statement::Int64(int column) const {
+  return sqlite3_column_int64(stmt_, column);
+}
+
+std::string Statement::Text(int column) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, column);
+  if (text == nullptr) return "";
+  return std::string(reinterpret_cast<const char*>(text),
+                     sqlite3_column_bytes(stmt_, column));
+}
+
+std::string Statement::Blob(int column) const {
+  const void* blob = sqlite3_column_blob(stmt_, column);
+  if (blob == nullptr) return "";
+  return std::string(static_cast<const char*>(blob),
+                     sqlite3_column_bytes(stmt_, column));
+}
+
+bool Statement::IsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+}  // namespace hub::store::internal
