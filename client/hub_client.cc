@@ -27,7 +27,8 @@ HubClient::HubClient(std::string address,
     : address_(std::move(address)),
       channel_(std::move(channel)),
       identity_(prevent::hub::v1::IdentityService::NewStub(channel_)),
-      policy_(prevent::hub::v1::PolicyService::NewStub(channel_)) {}
+      policy_(prevent::hub::v1::PolicyService::NewStub(channel_)),
+      audit_(prevent::hub::v1::AuditService::NewStub(channel_)) {}
 
 absl::StatusOr<std::unique_ptr<HubClient>> HubClient::Create(
     const prevent::config::v1::ClientProfile& profile,
@@ -143,6 +144,55 @@ absl::StatusOr<prevent::hub::v1::ExplainResponse> HubClient::ExplainPolicy(
   SetDeadline(context);
   prevent::hub::v1::ExplainResponse response;
   grpc::Status status = policy_->Explain(&context, request, &response);
+  if (!status.ok()) return Explain(status);
+  return response;
+}
+
+absl::StatusOr<prevent::records::v1::AuditProof> HubClient::GetCheckpoint(
+    uint64_t known_tree_size) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  prevent::hub::v1::GetCheckpointRequest request;
+  request.set_known_tree_size(known_tree_size);
+  prevent::hub::v1::AuditProofResponse response;
+  grpc::Status status = audit_->GetCheckpoint(&context, request, &response);
+  if (!status.ok()) return Explain(status);
+  return response.proof();
+}
+
+absl::StatusOr<prevent::records::v1::AuditProof> HubClient::GetInclusionProof(
+    uint64_t index, uint64_t tree_size) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  prevent::hub::v1::GetInclusionProofRequest request;
+  request.set_index(index);
+  request.set_tree_size(tree_size);
+  prevent::hub::v1::AuditProofResponse response;
+  grpc::Status status = audit_->GetInclusionProof(&context, request, &response);
+  if (!status.ok()) return Explain(status);
+  return response.proof();
+}
+
+absl::StatusOr<prevent::records::v1::AuditProof> HubClient::GetConsistencyProof(
+    uint64_t first_size, uint64_t second_size) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  prevent::hub::v1::GetConsistencyProofRequest request;
+  request.set_first_size(first_size);
+  request.set_second_size(second_size);
+  prevent::hub::v1::AuditProofResponse response;
+  grpc::Status status =
+      audit_->GetConsistencyProof(&context, request, &response);
+  if (!status.ok()) return Explain(status);
+  return response.proof();
+}
+
+absl::StatusOr<prevent::hub::v1::AuditQueryResponse> HubClient::QueryAudit(
+    const prevent::hub::v1::AuditQueryRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  prevent::hub::v1::AuditQueryResponse response;
+  grpc::Status status = audit_->Query(&context, request, &response);
   if (!status.ok()) return Explain(status);
   return response;
 }

@@ -37,6 +37,17 @@ class HubClient {
   absl::StatusOr<prevent::hub::v1::ExplainResponse> ExplainPolicy(
       const prevent::hub::v1::ExplainRequest& request);
 
+  // The audit log (AuditService): the latest signed checkpoint with the
+  // consistency proof from `known_tree_size`, proofs, and the AQ queries.
+  absl::StatusOr<prevent::records::v1::AuditProof> GetCheckpoint(
+      uint64_t known_tree_size);
+  absl::StatusOr<prevent::records::v1::AuditProof> GetInclusionProof(
+      uint64_t index, uint64_t tree_size);
+  absl::StatusOr<prevent::records::v1::AuditProof> GetConsistencyProof(
+      uint64_t first_size, uint64_t second_size);
+  absl::StatusOr<prevent::hub::v1::AuditQueryResponse> QueryAudit(
+      const prevent::hub::v1::AuditQueryRequest& request);
+
  private:
   HubClient(std::string address, std::shared_ptr<grpc::Channel> channel);
 
@@ -49,6 +60,7 @@ class HubClient {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<prevent::hub::v1::IdentityService::Stub> identity_;
   std::unique_ptr<prevent::hub::v1::PolicyService::Stub> policy_;
+  std::unique_ptr<prevent::hub::v1::AuditService::Stub> audit_;
 };
 
 }  // namespace hub::client

@@ -1,6 +1,7 @@
 // hubctl: the partner's command-line client for the hub.
 //   hubctl --profile DIR whoami [--json]
 //   hubctl --profile DIR policy explain --action A --resource R --purpose P ...
+//   hubctl --profile DIR audit query|verify|export ...
 // Exit codes: 0 ok, 1 usage or local set-up, 2 refused or not found,
 // 3 hub unavailable, 4 integrity failure (see client/exit_codes.h).
 #include <grpc/support/log.h>
@@ -9,6 +10,9 @@
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "client/commands/audit_export_command.h"
+#include "client/commands/audit_query_command.h"
+#include "client/commands/audit_verify_command.h"
 #include "client/commands/command_env.h"
 #include "client/commands/policy_explain_command.h"
 #include "client/commands/whoami_command.h"
@@ -38,6 +42,13 @@ int main(int argc, char** argv) {
       ->envname("HUBCTL_PROFILE");
   hub::client::WhoAmICommand whoami(app);
   hub::client::PolicyExplainCommand explain(app);
+  CLI::App* audit = app.add_subcommand(
+      "audit",
+      "the audit log: who shared what, and proof it was not rewritten");
+  audit->require_subcommand(1);
+  hub::client::AuditQueryCommand audit_query(*audit);
+  hub::client::AuditVerifyCommand audit_verify(*audit);
+  hub::client::AuditExportCommand audit_export(*audit);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -47,6 +58,9 @@ int main(int argc, char** argv) {
   absl::Status status = absl::InvalidArgumentError("no command given");
   if (whoami.selected()) status = whoami.Run(env);
   if (explain.selected()) status = explain.Run(env);
+  if (audit_query.selected()) status = audit_query.Run(env);
+  if (audit_verify.selected()) status = audit_verify.Run(env);
+  if (audit_export.selected()) status = audit_export.Run(env);
   if (!status.ok()) {
     std::cerr << "hubctl: " << status.message() << "\n";
   }

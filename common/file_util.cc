@@ -1,6 +1,10 @@
 #include "common/file_util.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -24,6 +28,35 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
     return absl::FailedPreconditionError(absl::StrCat("error reading ", path));
   }
   return contents.str();
+}
+
+absl::Status WriteFileAtomically(const std::string& path,
+                                 absl::string_view contents) {
+  const std::string tmp = absl::StrCat(path, ".tmp");
+  auto failed = [&](absl::string_view what) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("cannot ", what, " ", path, ": ", std::strerror(errno)));
+  };
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  if (fd < 0) return failed("write");
+  size_t written = 0;
+  while (written < contents.size()) {
+    const ssize_t n =
+        ::write(fd, contents.data() + written, contents.size() - written);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      ::close(fd);
+      return failed("write");
+    }
+    written += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    ::close(fd);
+    return failed("sync");
+  }
+  ::close(fd);
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) return failed("replace");
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::string> ReadConfiguredFile(absl::string_view field,

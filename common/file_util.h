@@ -19,6 +19,12 @@ absl::StatusOr<std::string> ReadFile(const std::string& path);
 absl::StatusOr<std::string> ReadConfiguredFile(absl::string_view field,
                                                const std::string& path);
 
+// Replaces `path` with `contents` so a reader sees the old file or the new,
+// never a mix: writes PATH.tmp, syncs it, renames it over `path`. Returns
+// FAILED_PRECONDITION naming the path and the reason on failure.
+absl::Status WriteFileAtomically(const std::string& path,
+                                 absl::string_view contents);
+
 // Returns `path` unchanged if absolute or empty, else `base_dir`/`path`.
 std::string ResolvePath(absl::string_view base_dir, absl::string_view path);
 

@@ -1,5 +1,6 @@
 #include "common/file_util.h"
 
+#include "common/scoped_temp_dir.h"
 #include "common/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -25,6 +26,21 @@ TEST(FileUtilTest, ReadsContents) {
   auto contents = ReadFile(HUB_SOURCE_DIR "/.clang-format");
   ASSERT_THAT(contents, IsOk());
   EXPECT_THAT(*contents, HasSubstr("Google"));
+}
+
+TEST(FileUtilTest, WritesAtomicallyAndReplaces) {
+  ScopedTempDir dir;
+  const std::string path = dir.path() + "/state";
+  ASSERT_THAT(WriteFileAtomically(path, "first"), IsOk());
+  ASSERT_THAT(WriteFileAtomically(path, "second"), IsOk());
+  auto contents = ReadFile(path);
+  ASSERT_THAT(contents, IsOk());
+  EXPECT_EQ(*contents, "second");
+  EXPECT_THAT(ReadFile(path + ".tmp"),
+              StatusIs(absl::StatusCode::kNotFound, HasSubstr(".tmp")));
+  EXPECT_THAT(WriteFileAtomically("/nonexistent/dir/state", "x"),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("/nonexistent/dir/state")));
 }
 
 TEST(FileUtilTest, ResolvesRelativePathsOnly) {

@@ -1,7 +1,11 @@
 // hubd: the Prevent partnership hub.
-//   hubd --config FILE          serve until SIGTERM or SIGINT, then drain and
-//   exit 0 hubd policy check FILE      validate a policy file (exit 0 valid, 1
-//   invalid)
+//   hubd --config FILE            serve until SIGTERM or SIGINT, then drain
+//                                 and exit 0
+//   hubd policy check FILE        validate a policy file (exit 0 valid,
+//                                 1 invalid)
+//   hubd audit verify --database DB --public-key PEM
+//                                 verify a stored audit log offline (exit 0
+//                                 intact, 4 tampered, 1 cannot check)
 #include <grpc/support/log.h>
 #include <pthread.h>
 #include <signal.h>
@@ -11,9 +15,13 @@
 
 #include "CLI/CLI.hpp"
 #include "common/clock.h"
+#include "common/ed25519.h"
+#include "common/file_util.h"
 #include "common/log.h"
+#include "hub/audit/log_verifier.h"
 #include "hub/hub_config.h"
 #include "hub/hub_server.h"
+#include "hub/store/sqlite_store.h"
 #include "policy/policy.h"
 
 namespace {
@@ -52,6 +60,35 @@ int CheckPolicy(const std::string& path) {
             << file.agreements_size() << " agreements with " << flows
             << " flow rules, " << file.standing_rules_size()
             << " standing rules; version " << (*policy)->version() << ")\n";
+  return 0;
+}
+
+// Verifies a copy of a hub database's audit log against the audit public
+// key. Run it on a copy: opening the database may migrate its schema.
+int VerifyAudit(const std::string& database, const std::string& key_file) {
+  absl::StatusOr<std::string> pem =
+      hub::common::ReadConfiguredFile("--public-key", key_file);
+  if (!pem.ok()) return Fail(pem.status());
+  absl::StatusOr<hub::common::Ed25519PublicKey> key =
+      hub::common::Ed25519PublicKey::FromPem(*pem);
+  if (!key.ok()) return Fail(key.status());
+  absl::StatusOr<std::unique_ptr<hub::store::SqliteStore>> store =
+      hub::store::SqliteStore::Open(database, hub::common::Clock::Real());
+  if (!store.ok()) return Fail(store.status());
+  const absl::Time start = absl::Now();
+  absl::StatusOr<hub::audit::LogReport> report =
+      hub::audit::VerifyStoredLog(**store, *key, {});
+  if (!report.ok()) {
+    std::cerr << "hubd: audit log " << database
+              << " FAILED verification: " << report.status().message() << "\n";
+    return report.status().code() == absl::StatusCode::kDataLoss ? 4 : 1;
+  }
+  std::cout << database << ": audit log intact: " << report->events
+            << " events (" << report->erased << " erased payloads), "
+            << report->nodes << " tree nodes, " << report->checkpoints
+            << " checkpoints signed by key " << key->KeyId() << " verified; "
+            << report->unsigned_tail << " events after the last checkpoint; "
+            << absl::FormatDuration(absl::Now() - start) << "\n";
   return 0;
 }
 
@@ -104,12 +141,24 @@ int main(int argc, char** argv) {
   CLI::App* check = policy->add_subcommand("check", "validate a policy file");
   check->add_option("FILE", policy_file, "policy file (text proto)")
       ->required();
+  CLI::App* audit = app.add_subcommand("audit", "audit log tools");
+  audit->require_subcommand(1);
+  std::string database, public_key;
+  CLI::App* verify = audit->add_subcommand(
+      "verify", "verify a copy of a hub database's audit log offline");
+  verify->add_option("--database", database, "the hub database (a copy)")
+      ->required();
+  verify
+      ->add_option("--public-key", public_key,
+                   "the hub's audit checkpoint public key (PEM)")
+      ->required();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : 1;
   }
   if (check->parsed()) return CheckPolicy(policy_file);
+  if (verify->parsed()) return VerifyAudit(database, public_key);
   if (config_path.empty()) {
     std::cerr << "hubd: --config FILE is required (see --help)\n";
     return 1;

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "client/audit_trust.h"
 #include "client/commands/print_json.h"
 #include "client/hub_client.h"
 #include "client/profile.h"
@@ -184,6 +185,7 @@ absl::Status PolicyExplainCommand::Run(const CommandEnv& env) const {
                    HubClient::Create(profile, env.clock));
   ASSIGN_OR_RETURN(prevent::hub::v1::ExplainResponse answer,
                    client->ExplainPolicy(request));
+  RETURN_IF_ERROR(CheckHubAuditLog(profile, env.profile_dir, *client));
   const prevent::records::v1::Access& access = answer.access();
   std::ostream& out = *env.out;
   if (json_) return PrintJson(access, out);

@@ -1,6 +1,7 @@
 #include "client/commands/whoami_command.h"
 
 #include "absl/strings/str_join.h"
+#include "client/audit_trust.h"
 #include "client/commands/print_json.h"
 #include "client/hub_client.h"
 #include "client/profile.h"
@@ -21,6 +22,7 @@ absl::Status WhoAmICommand::Run(const CommandEnv& env) const {
                    HubClient::Create(profile, env.clock));
   ASSIGN_OR_RETURN(prevent::hub::v1::WhoAmIResponse answer,
                    client->WhoAmI(prevent::hub::v1::RequestContext()));
+  RETURN_IF_ERROR(CheckHubAuditLog(profile, env.profile_dir, *client));
   const prevent::records::v1::Identity& me = answer.identity();
 
   std::ostream& out = *env.out;

@@ -34,6 +34,8 @@ up() {
   build_binaries
   "$hubd" policy check "$policy"
   mkdir -p "$demo"
+  # A fresh PKI means a fresh audit signing key: start a fresh log with it.
+  rm -f "$demo"/hub.db "$demo"/hub.db-wal "$demo"/hub.db-shm
   echo "== making the demo PKI (partnership CA, hub, one certificate per principal)"
   "$root/certs/make_certs.sh" --out "$demo/pki" --policy "$policy"
   write_hub_config "$demo/hub.textproto" "127.0.0.1:0" "$demo/pki" "$policy" "$demo/hub.db"
@@ -61,6 +63,9 @@ down() {
 walkthrough() {
   trap down EXIT
   up
+  # The backup story 4 rolls the hub back to.
+  "$hubctl" --profile "$demo/profiles/u-hokoro" whoami >/dev/null
+  sqlite3 "$demo/hub.db" ".backup '$demo/hub-backup.db'"
   echo
   echo "== Who is who: each demo principal asks the hub who it takes them to be"
   for profile in "$demo"/profiles/*/; do
@@ -99,6 +104,48 @@ walkthrough() {
     --source P-LBW --area WXC --state PANEL_LISTED --fact panel-member
   explain u-drwhit --as U-HOKORO --action READ --resource CASE --purpose PREVENT_SCREENING ||
     echo "(exit $?: another principal's access is hidden from the NHS lead)"
+  echo
+  story4
+}
+
+# Story 4: who shared what with whom, and proof that the log was not
+# rewritten (docs/audit.md).
+story4() {
+  audit() {
+    local user=$1
+    shift
+    echo "-- hubctl --profile .demo/profiles/$user audit $*"
+    "$hubctl" --profile "$demo/profiles/$user" audit "$@"
+  }
+  echo "== Story 4: the audit log recorded every call above, allowed or refused"
+  echo "# The coordinator: what did the NHS trust send or receive, under which rule (AQ2)?"
+  audit u-hokoro query --partner P-NHS1 --justification "Quarterly ISA assurance"
+  echo "# The LA DPO: every refusal (AQ3), and who saw the demo referral (AQ1;"
+  echo "# referrals arrive with the referral service, so none yet)"
+  audit u-lbwdpo query --denials
+  audit u-lbwdpo query --subject PRV-WXC-2025-000123
+  audit u-hokoro query --denials || echo "(exit $?: AQ3 is the DPO's query, not the coordinator's)"
+  echo "# Every hubctl keeps the checkpoints the hub signed; verify proves the log extends them"
+  audit u-hokoro verify
+  audit u-lbwdpo export --partner P-NHS1 --out "$demo/audit-bundle.json"
+  audit u-lbwdpo verify --bundle "$demo/audit-bundle.json"
+  echo "# A copy of the database with one event altered fails the offline check"
+  sqlite3 "$demo/hub.db" ".backup '$demo/audit-copy.db'"
+  echo "-- hubd audit verify --database .demo/audit-copy.db (untouched)"
+  "$hubd" audit verify --database "$demo/audit-copy.db" --public-key "$demo/pki/audit/signing.pub"
+  sqlite3 "$demo/audit-copy.db" \
+    "UPDATE audit_events SET event = substr(event, 1, 20) || X'21' || substr(event, 22) WHERE leaf_index = 1"
+  echo "-- hubd audit verify --database .demo/audit-copy.db (event 1 altered)"
+  "$hubd" audit verify --database "$demo/audit-copy.db" --public-key "$demo/pki/audit/signing.pub" ||
+    echo "(exit $?: tampering detected)"
+  echo "# The hub restarted on an older backup (a rollback) is caught by any partner who saw more"
+  hubd_stop "$demo/hubd.pid"
+  cp "$demo/hub-backup.db" "$demo/hub.db"
+  rm -f "$demo/hub.db-wal" "$demo/hub.db-shm"
+  hubd_start "$hubd" "$demo/hub.textproto" "$demo/hubd.log" "$demo/hubd.pid"
+  echo "$HUBD_ADDR" >"$demo/hub.addr"
+  sed -i "s/^hub_address: .*/hub_address: \"$HUBD_ADDR\"/" "$demo"/profiles/*/profile.textproto
+  audit u-hokoro verify || echo "(exit $?: the partner's client refuses the rolled-back log)"
   echo
 }
 

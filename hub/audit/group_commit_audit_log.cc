@@ -240,7 +240,8 @@ void GroupCommitAuditLog::Commit(std::deque<Pending*>& batch) {
         signed_checkpoint.signature};
   }
 
-  if (!rows.empty() || stored.has_value()) {
+  const bool wrote = !rows.empty() || stored.has_value();
+  if (wrote) {
     absl::Status s =
         store_->AppendAudit(rows, nodes, stored ? &*stored : nullptr);
     if (!s.ok()) return fail(s);
@@ -259,7 +260,9 @@ void GroupCommitAuditLog::Commit(std::deque<Pending*>& batch) {
     absl::MutexLock lock(&mu_);
     size_ = range_.size();
   }
-  SetHealthy(true);
+  // Only a write that succeeded shows the store works again: a checkpoint
+  // request with nothing new to sign writes nothing.
+  if (wrote) SetHealthy(true);
 }
 
 void GroupCommitAuditLog::SetHealthy(bool healthy) {

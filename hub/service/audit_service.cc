@@ -186,6 +186,11 @@ grpc::Status AuditService::Query(grpc::ServerContext* context,
         policy::Resource resource;
         RETURN_IF_ERROR(ReadQuery(*request, *pseudonymizer_, call.now(),
                                   &selection, &resource));
+        // A partnership-wide query (AQ1, AQ3) reads the log the hub keeps
+        // for the partnership, the caller's partner among them.
+        if (resource.source_partner_id.empty()) {
+          resource.source_partner_id = call.peer().partner->id();
+        }
         RETURN_IF_ERROR(call.Authorize(pb::QUERY, resource, request->context(),
                                        Visibility::kKnownToCaller));
         call.SetOperation(ab::CONSULT);
