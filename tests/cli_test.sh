@@ -73,6 +73,8 @@ write_profile "$work/p/unreachable" "127.0.0.1:1" "$certs/clients/u-hokoro.pem" 
 
 expect "whoami shows the principal" 0 "principal +U-HOKORO \(Test Coordinator" \
   "$hubctl" --profile "$work/p/good" whoami
+# The backup the rollback check at the end restarts the hub on.
+sqlite3 "$work/hub.db" ".backup '$work/hub-backup.db'"
 expect "whoami shows the partner and roles" 0 "roles +LA_PREVENT_COORDINATOR" \
   "$hubctl" --profile "$work/p/good" whoami
 expect "whoami --json uses the protobuf JSON mapping" 0 '"principal_id":"U-HOKORO".*"partner_type":"LOCAL_AUTHORITY"' \
@@ -159,6 +161,46 @@ else
 fi
 
 # --- SIGHUP reloads the policy; an invalid one is refused and the old one serves.
+# --- the audit log: queries by role, verification, export, tampering
+profile dpo clients/u-lbwdpo clients/u-lbwdpo
+expect "every call left an event: the coordinator asks what the trust did (AQ2)" 0 \
+  "DISCLOSE +U-HOKORO@P-LBW +ACCESS U-DRWHIT +U-HOKORO@P-LBW +AUDIT_AND_ASSURANCE +A-TEST/F60 +ALLOW" \
+  "$hubctl" --profile "$work/p/good" audit query --partner P-NHS1
+expect "AQ3 is refused to the coordinator (2)" 2 "does not allow you to query" \
+  "$hubctl" --profile "$work/p/good" audit query --denials
+expect "the DPO lists refusals (AQ3), each with its reason" 0 \
+  "POLICY_DENY +U-HOKORO@P-LBW +AUDIT_LOG .*DENY AUDIT_QUERY_NOT_IN_RULE" \
+  "$hubctl" --profile "$work/p/dpo" audit query --denials
+expect "audit query --json prints the events" 0 '"operation":"POLICY_DENY"' \
+  "$hubctl" --profile "$work/p/dpo" audit query --denials --json
+expect "a refused certificate is in AQ3 as a LOGIN by its fingerprint" 0 \
+  "LOGIN +cert:[0-9a-f]+ +- .*DENY UNAUTHENTICATED" \
+  "$hubctl" --profile "$work/p/dpo" audit query --denials
+expect "audit query needs one selector (1)" 1 "give exactly one of --subject" \
+  "$hubctl" --profile "$work/p/dpo" audit query
+expect "a bad --since names the flag (1)" 1 "--since: 'yesterday' is not a time" \
+  "$hubctl" --profile "$work/p/dpo" audit query --denials --since yesterday
+expect "audit verify proves the log extends every checkpoint held" 0 \
+  "OK: the hub's audit log \([0-9]+ events.*extends all [0-9]+ checkpoint\(s\) you hold and includes all [0-9]+ event" \
+  "$hubctl" --profile "$work/p/dpo" audit verify
+expect "audit export writes a bundle" 0 "wrote [0-9]+ event\(s\) with proofs" \
+  "$hubctl" --profile "$work/p/dpo" audit export --denials --out "$work/bundle.json"
+expect "audit verify --bundle checks it offline" 0 "OK: [0-9]+ event\(s\) in .*bundle.json are in the hub's signed log" \
+  "$hubctl" --profile "$work/p/unreachable" audit verify --bundle "$work/bundle.json"
+sed 's/"event": "C/"event": "D/' "$work/bundle.json" >"$work/tampered.json"
+expect "an altered bundle fails verification (4)" 4 "is not in the signed log as exported" \
+  "$hubctl" --profile "$work/p/unreachable" audit verify --bundle "$work/tampered.json"
+sqlite3 "$work/hub.db" ".backup '$work/audit-copy.db'"
+expect "hubd audit verify passes an untouched copy" 0 "audit log intact: [0-9]+ events" \
+  "$hubd" audit verify --database "$work/audit-copy.db" --public-key "$certs/audit/signing.pub"
+sqlite3 "$work/audit-copy.db" "UPDATE audit_events SET event = substr(event, 1, 20) || X'21' || substr(event, 22) WHERE leaf_index = 2"
+expect "hubd audit verify catches an altered event (4)" 4 "audit event 2 does not match its commitment" \
+  "$hubd" audit verify --database "$work/audit-copy.db" --public-key "$certs/audit/signing.pub"
+grep -v audit_public_key_file "$work/p/good/profile.textproto" >"$work/p/nokey.textproto"
+mkdir -p "$work/p/nokey" && mv "$work/p/nokey.textproto" "$work/p/nokey/profile.textproto"
+expect "a profile without the hub's audit key is refused (1)" 1 "audit_public_key_file is required" \
+  "$hubctl" --profile "$work/p/nokey" whoami
+
 # wait_for_log PATTERN N: waits (event-driven, at most 20 s) until the hub's
 # log holds N lines matching PATTERN.
 wait_for_log() {
@@ -199,6 +241,20 @@ expect "another principal's access is not found for a non-coordinator (2)" 2 \
 if hubd_stop "$work/hubd.pid"; then pass "SIGTERM drains and exits 0"; else fail "SIGTERM exit status"; fi
 expect "after shutdown the hub is unreachable (3)" 3 "cannot reach the hub" \
   "$hubctl" --profile "$work/p/good" whoami
+
+# --- a hub restarted on an older copy of its database (a rollback) is caught
+# by a client that saw the later log
+write_hub_config "$work/rollback.textproto" "127.0.0.1:0" "$certs" \
+  "$src/tests/testdata/policy.textproto" "$work/hub-backup.db"
+hubd_start "$hubd" "$work/rollback.textproto" "$work/hubd.log" "$work/hubd.pid" || {
+  echo "FAIL rolled-back hubd did not start"; exit 1; }
+write_profile "$work/p/dpo" "$HUBD_ADDR" "$certs/clients/u-lbwdpo.pem" \
+  "$certs/clients/u-lbwdpo.key" "$certs/ca.pem" "$certs/audit/signing.pub"
+expect "audit verify refuses a rolled-back log (4)" 4 "holds fewer events than the checkpoint you hold" \
+  "$hubctl" --profile "$work/p/dpo" audit verify
+expect "so does any later command (4)" 4 "rolled back or replaced" \
+  "$hubctl" --profile "$work/p/dpo" whoami
+hubd_stop "$work/hubd.pid"
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

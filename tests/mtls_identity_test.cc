@@ -8,6 +8,7 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/security/credentials.h>
 #include <grpcpp/support/byte_buffer.h>
+#include <sqlite3.h>
 
 #include <cstdlib>
 #include <fstream>
@@ -23,6 +24,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "hub/hub_server.h"
+#include "hub/store/fault_vfs.h"
+#include "proto/audit.pb.h"
 #include "proto/hub.grpc.pb.h"
 
 namespace hub {
@@ -82,6 +85,27 @@ grpc::Status HealthCheck(const std::shared_ptr<grpc::Channel>& channel,
   return result;
 }
 
+// The audit events a hub database holds, in log order, read with a
+// connection of our own (WAL lets us read while the hub writes).
+std::vector<prevent::audit::v1::AuditEvent> AuditEvents(
+    const std::string& path) {
+  std::vector<prevent::audit::v1::AuditEvent> events;
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
+      SQLITE_OK) {
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db, "SELECT event FROM audit_events ORDER BY leaf_index",
+                       -1, &stmt, nullptr);
+    while (stmt != nullptr && sqlite3_step(stmt) == SQLITE_ROW) {
+      events.emplace_back().ParseFromArray(sqlite3_column_blob(stmt, 0),
+                                           sqlite3_column_bytes(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+  }
+  sqlite3_close_v2(db);
+  return events;
+}
+
 class MtlsIdentityTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -100,6 +124,8 @@ class MtlsIdentityTest : public ::testing::Test {
     config_.set_audit_signing_key_file(CertsDir() + "/audit/signing.key");
     config_.set_audit_pseudonym_key_file(CertsDir() + "/audit/pseudonym.key");
   }
+
+  void TearDown() override { store::SetFaultVfsFailing(false); }
 
   void StartHub() {
     auto server = HubServer::Start(config_, &clock_);
@@ -532,6 +558,7 @@ TEST_F(MtlsIdentityTest, EveryRpcIsRefusedToAPrincipalWithNoRights) {
         continue;
       }
       std::string response;
+      const size_t before = AuditEvents(dir_ + "/hub.db").size();
       grpc::Status status =
           CallRaw(no_rights, method, *request->second, &response);
       EXPECT_THAT(status.error_code(),
@@ -539,10 +566,25 @@ TEST_F(MtlsIdentityTest, EveryRpcIsRefusedToAPrincipalWithNoRights) {
                                    grpc::StatusCode::NOT_FOUND))
           << method << ": " << status.error_message();
       EXPECT_TRUE(response.empty()) << method;
+      // The denial left exactly one event, a POLICY_DENY naming the caller.
+      std::vector<prevent::audit::v1::AuditEvent> events =
+          AuditEvents(dir_ + "/hub.db");
+      ASSERT_EQ(events.size(), before + 1) << method;
+      EXPECT_EQ(events.back().operation(), prevent::audit::v1::POLICY_DENY)
+          << method;
+      EXPECT_EQ(events.back().method(), method);
+      EXPECT_EQ(events.back().actor().principal_id(), "U-NORIGHTS");
+      EXPECT_FALSE(events.back().decision().allowed());
+      EXPECT_FALSE(events.back().decision().policy_version().empty());
       // The same request from a principal with rights is served, so the
-      // refusal above is the policy's and not a malformed request's.
+      // refusal above is the policy's and not a malformed request's; it too
+      // leaves exactly one event.
       status = CallRaw(coordinator, method, *request->second, &response);
       EXPECT_TRUE(status.ok()) << method << ": " << status.error_message();
+      events = AuditEvents(dir_ + "/hub.db");
+      ASSERT_EQ(events.size(), before + 2) << method;
+      EXPECT_TRUE(events.back().decision().allowed()) << method;
+      EXPECT_EQ(events.back().actor().principal_id(), "U-HOKORO");
     }
   }
   EXPECT_EQ(methods, static_cast<int>(requests.size()));
@@ -553,6 +595,62 @@ TEST_F(MtlsIdentityTest, EveryRpcIsRefusedToAPrincipalWithNoRights) {
   EXPECT_EQ(ListServicesCall(no_rights).Await(&refused).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_TRUE(refused.empty());
+}
+
+TEST_F(MtlsIdentityTest, ARefusedCertificateLeavesOneLoginEvent) {
+  StartHub();
+  EXPECT_EQ(WhoAmIAs("bad/revoked").error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  std::vector<prevent::audit::v1::AuditEvent> events =
+      AuditEvents(dir_ + "/hub.db");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].operation(), prevent::audit::v1::LOGIN);
+  EXPECT_FALSE(events[0].decision().allowed());
+  EXPECT_EQ(events[0].actor().cert_sha256().size(), 64u);
+  EXPECT_EQ(events[0].status(), "UNAUTHENTICATED");
+}
+
+// Fail closed (DESIGN §4, TESTING I7): while the audit log cannot be
+// written, every call is refused with UNAVAILABLE and releases nothing, and
+// health says NOT_SERVING; once the fault clears the hub recovers by itself.
+TEST_F(MtlsIdentityTest, AnUnwritableAuditLogRefusesEveryCallThenRecovers) {
+  config_.set_database_path(
+      absl::StrCat("file:", dir_, "/hub.db?vfs=", store::InstallFaultVfs()));
+  StartHub();
+  auto coordinator = TlsChannel("clients/u-hokoro.pem", "clients/u-hokoro.key");
+  auto no_rights =
+      TlsChannel("clients/u-norights.pem", "clients/u-norights.key");
+  WhoAmIResponse me;
+  ASSERT_TRUE(WhoAmI(coordinator, &me).ok());
+  std::string health;
+  ASSERT_TRUE(HealthCheck(coordinator, &health).ok());
+  EXPECT_EQ(health, std::string("\x08\x01", 2));  // SERVING
+  const size_t before = AuditEvents(dir_ + "/hub.db").size();
+
+  store::SetFaultVfsFailing(true);
+  WhoAmIResponse refused;
+  grpc::Status status = WhoAmI(coordinator, &refused);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE)
+      << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("audit log"));
+  EXPECT_TRUE(refused.identity().principal_id().empty());
+  // A denial must be recorded too, so it is refused the same way.
+  EXPECT_EQ(WhoAmI(no_rights, &refused).error_code(),
+            grpc::StatusCode::UNAVAILABLE);
+  ASSERT_TRUE(HealthCheck(coordinator, &health).ok());
+  EXPECT_EQ(health, std::string("\x08\x02", 2));  // NOT_SERVING
+
+  store::SetFaultVfsFailing(false);
+  status = WhoAmI(coordinator, &me);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(me.identity().principal_id(), "U-HOKORO");
+  ASSERT_TRUE(HealthCheck(coordinator, &health).ok());
+  EXPECT_EQ(health, std::string("\x08\x01", 2));
+  // Nothing of the refused calls was logged; the recovered call was.
+  std::vector<prevent::audit::v1::AuditEvent> events =
+      AuditEvents(dir_ + "/hub.db");
+  ASSERT_EQ(events.size(), before + 1);
+  EXPECT_TRUE(events.back().decision().allowed());
 }
 
 TEST_F(MtlsIdentityTest, WhoAmIIsProjectedToTheStandingRulesFields) {

@@ -25,7 +25,9 @@ void PrintRow(std::ostream& out, uint64_t index, const ab::AuditEvent& e) {
       e.actor().principal_id().empty()
           ? absl::StrCat("cert:", e.actor().cert_sha256().substr(0, 12))
           : absl::StrCat(e.actor().principal_id(), "@", e.actor().partner_id());
-  std::string object = pb::RecordClass_Name(e.object().record());
+  std::string object = e.object().record() == pb::RECORD_CLASS_UNSPECIFIED
+                           ? "-"
+                           : pb::RecordClass_Name(e.object().record());
   if (!e.object().id().empty()) absl::StrAppend(&object, " ", e.object().id());
   if (!e.object().referral_id().empty()) {
     absl::StrAppend(&object, " (", e.object().referral_id(), ")");
@@ -44,7 +46,10 @@ void PrintRow(std::ostream& out, uint64_t index, const ab::AuditEvent& e) {
   std::string decision =
       e.decision().allowed()
           ? "ALLOW"
-          : absl::StrCat("DENY ", pb::ReasonCode_Name(e.decision().reason()));
+          : absl::StrCat("DENY ",
+                         e.decision().reason() == pb::REASON_UNSPECIFIED
+                             ? e.status()
+                             : pb::ReasonCode_Name(e.decision().reason()));
   out << std::left << std::setw(6) << index << "  "
       << common::FormatUtc(absl::FromUnixMillis(e.time_unix_ms())) << "  "
       << std::setw(12) << ab::Operation_Name(e.operation()) << "  "
