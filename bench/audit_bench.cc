@@ -1,21 +1,38 @@
-// The audit log against DESIGN.md §6: durable appends/s through group commit
-// (and, in the same run, raw durable SQLite commits/s, one row per
-// transaction, for the ratio), the gap between signed checkpoints under load,
-// inclusion-proof latency and whole-log verification at 1,000,000 events.
+// The audit log against DESIGN.md §6, in one run (medians of the
+// repetitions bench/run.sh asks for):
+//   BM_RawSqliteDurableCommit    the baseline: raw SQLite, one ~250-byte row
+//                                per transaction, WAL, synchronous=FULL
+//                                (commits_per_s);
+//   BM_GroupCommitAppend/threads:T  T callers appending WhoAmI events through
+//                                GroupCommitAuditLog in a closed loop
+//                                (appends_per_s, target >= 20,000;
+//                                x_raw_commits, the ratio to raw commits/s
+//                                measured just before and after; checkpoints
+//                                signed and the largest gap between them,
+//                                max_checkpoint_gap_ms, target <= 1,000, with
+//                                the real clock and the hub's default
+//                                interval);
+//   BM_BuildProofLog             building the 1,000,000-event log below (once);
+//   BM_InclusionProof            InclusionProof(random index, size) on it
+//                                (p50_us, p99_us; target <= 100);
+//   BM_VerifyInclusionProof      VerifyInclusion of such proofs against a
+//                                signed checkpoint's root (p50_us, p99_us);
+//   BM_VerifyStoredLog           VerifyStoredLog over it (seconds, target
+//                                <= 5; events_per_s).
 // Usage:
 //   audit_bench [--quick] [--dir=DIR] [benchmark flags]
 // The databases go in a fresh directory under DIR (default: the directory
 // holding this binary, i.e. the build tree), removed at exit. DIR must be on
-// a real disk: on tmpfs an fsync costs nothing and the figures mean nothing
-// (the file system type is printed in the context). --quick shrinks every
-// size (100,000 events instead of 1,000,000) to finish in well under a minute.
+// a real disk: on tmpfs an fsync costs nothing and the durable figures mean
+// nothing (the file system type is printed in the context, with a warning on
+// tmpfs). --quick shrinks the sizes (100,000 events instead of 1,000,000, runs
+// of 60,000 appends instead of 200,000) to finish well within a minute.
 //
-// Every benchmark runs one whole measurement per iteration (Iterations(1),
+// Each benchmark makes one whole measurement per iteration (Iterations(1),
 // manual time) and reports its figures as counters, so
-// --benchmark_repetitions=N gives their medians over N runs.
+// --benchmark_repetitions=N gives their medians over N measurements.
 #include <sqlite3.h>
 #include <sys/statfs.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -33,9 +50,7 @@
 #include <vector>
 
 #include "absl/strings/match.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
 #include "benchmark/benchmark.h"
 #include "common/clock.h"
@@ -57,13 +72,13 @@ using hub::audit::GroupCommitAuditLog;
 using hub::store::SqliteStore;
 
 struct Sizes {
-  int raw_commits;           // raw SQLite single-row transactions per run
-  int paired_raw_commits;    // the same, before and after each append run
-  int64_t appends_per_run;   // group-commit appends per run, all threads
-  int64_t appends_at_one;    // the same with one thread (it is slow)
-  int64_t log_events;        // the log proofs and verification run over
-  int build_threads;         // appenders that build it
-  int proofs;                // inclusion proofs timed per run
+  int raw_commits;          // raw SQLite single-row transactions per run
+  int paired_raw_commits;   // the same, before and after each append run
+  int64_t appends_per_run;  // group-commit appends per run, all threads
+  int64_t appends_at_one;   // the same with one thread (it is slow)
+  int64_t log_events;       // the log proofs and verification run over
+  int build_threads;        // appenders that build it
+  int proofs;               // inclusion proofs timed per run
 };
 constexpr Sizes kFull{3000, 500, 200000, 10000, 1000000, 512, 20000};
 constexpr Sizes kQuick{1000, 200, 60000, 3000, 100000, 256, 5000};
@@ -94,7 +109,7 @@ hub::common::Ed25519PrivateKey Key() {
 GroupCommitAuditLog::Options LogOptions() {
   GroupCommitAuditLog::Options options;
   options.origin = "prevent-hub/audit-bench";
-  options.checkpoint_interval = absl::Seconds(1);
+  // The hub's default (Options), as hubd runs it.
   return options;
 }
 
@@ -243,11 +258,13 @@ void BM_RawSqliteDurableCommit(benchmark::State& state) {
     state.counters["commit_us"] = 1e6 / rate;
   }
 }
-BENCHMARK(BM_RawSqliteDurableCommit)->Iterations(1)->UseManualTime()->Unit(
-    benchmark::kMillisecond);
+BENCHMARK(BM_RawSqliteDurableCommit)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 // Group commit: `threads` callers appending WhoAmI events in a closed loop,
-// with the real clock and a checkpoint interval of 1 s. Also reports the
+// with the real clock and the hub's checkpoint interval. Also reports the
 // checkpoints signed during the run and the largest gap between consecutive
 // ones (meaningful once the run lasts a few seconds: 64 and 128 threads).
 void BM_GroupCommitAppend(benchmark::State& state) {
@@ -259,9 +276,8 @@ void BM_GroupCommitAppend(benchmark::State& state) {
     // ratio compares like with like even if other work comes and goes.
     const double raw_before =
         g_raw->CommitsPerSecond(g_sizes.paired_raw_commits, g_payload);
-    auto log = GroupCommitAuditLog::Open(g_append_store.get(), Key(),
-                                         hub::common::Clock::Real(),
-                                         LogOptions());
+    auto log = GroupCommitAuditLog::Open(
+        g_append_store.get(), Key(), hub::common::Clock::Real(), LogOptions());
     if (!log.ok()) {
       state.SkipWithError(log.status().ToString().c_str());
       return;
@@ -273,7 +289,8 @@ void BM_GroupCommitAppend(benchmark::State& state) {
     log->reset();  // commits anything queued and stops the writer
     const double raw_after =
         g_raw->CommitsPerSecond(g_sizes.paired_raw_commits, g_payload);
-    if (!elapsed.has_value() || after - before != static_cast<uint64_t>(total)) {
+    if (!elapsed.has_value() ||
+        after - before != static_cast<uint64_t>(total)) {
       state.SkipWithError("appends failed");
       return;
     }
@@ -325,12 +342,13 @@ bool BuildProofLog() {
   auto store =
       SqliteStore::Open(g_dir + "/proof.db", hub::common::Clock::Real());
   if (!store.ok()) {
-    std::fprintf(stderr, "audit_bench: %s\n", store.status().ToString().c_str());
+    std::fprintf(stderr, "audit_bench: %s\n",
+                 store.status().ToString().c_str());
     return false;
   }
   g_proof_store = std::move(store).value();
-  auto log = GroupCommitAuditLog::Open(g_proof_store.get(), Key(),
-                                       hub::common::Clock::Real(), LogOptions());
+  auto log = GroupCommitAuditLog::Open(
+      g_proof_store.get(), Key(), hub::common::Clock::Real(), LogOptions());
   if (!log.ok()) {
     std::fprintf(stderr, "audit_bench: %s\n", log.status().ToString().c_str());
     return false;
@@ -389,8 +407,7 @@ void BM_InclusionProof(benchmark::State& state) {
     return;
   }
   const uint64_t size = g_proof_log->size();
-  const std::vector<uint64_t> indexes =
-      RandomIndexes(size, g_sizes.proofs, 1);
+  const std::vector<uint64_t> indexes = RandomIndexes(size, g_sizes.proofs, 1);
   std::vector<double> us(indexes.size());
   for (auto _ : state) {
     const Clock::time_point all = Clock::now();
@@ -413,8 +430,10 @@ void BM_InclusionProof(benchmark::State& state) {
     state.counters["max_us"] = sorted.back();
   }
 }
-BENCHMARK(BM_InclusionProof)->Iterations(1)->UseManualTime()->Unit(
-    benchmark::kMillisecond);
+BENCHMARK(BM_InclusionProof)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 // VerifyInclusion of those proofs against the root of a signed checkpoint at
 // the log's size, as a partner checks one: median and p99 per proof.
@@ -435,8 +454,7 @@ void BM_VerifyInclusionProof(benchmark::State& state) {
     return;
   }
   const uint64_t size = checkpoint->tree_size;
-  const std::vector<uint64_t> indexes =
-      RandomIndexes(size, g_sizes.proofs, 2);
+  const std::vector<uint64_t> indexes = RandomIndexes(size, g_sizes.proofs, 2);
   std::vector<hub::audit::Hash> leaves;
   std::vector<std::vector<hub::audit::Hash>> proofs;
   for (uint64_t index : indexes) {
@@ -470,8 +488,10 @@ void BM_VerifyInclusionProof(benchmark::State& state) {
     state.counters["p99_us"] = Percentile(sorted, 0.99);
   }
 }
-BENCHMARK(BM_VerifyInclusionProof)->Iterations(1)->UseManualTime()->Unit(
-    benchmark::kMillisecond);
+BENCHMARK(BM_VerifyInclusionProof)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 // VerifyStoredLog over the whole log (what `hubd audit verify` does).
 void BM_VerifyStoredLog(benchmark::State& state) {
@@ -481,7 +501,8 @@ void BM_VerifyStoredLog(benchmark::State& state) {
   }
   for (auto _ : state) {
     const Clock::time_point start = Clock::now();
-    auto report = hub::audit::VerifyStoredLog(*g_proof_store, *g_public_key, {});
+    auto report =
+        hub::audit::VerifyStoredLog(*g_proof_store, *g_public_key, {});
     const double seconds = Seconds(Clock::now() - start);
     if (!report.ok()) {
       state.SkipWithError(report.status().ToString().c_str());
@@ -494,24 +515,36 @@ void BM_VerifyStoredLog(benchmark::State& state) {
     state.counters["events_per_s"] = report->events / seconds;
   }
 }
-BENCHMARK(BM_VerifyStoredLog)->Iterations(1)->UseManualTime()->Unit(
-    benchmark::kMillisecond);
+BENCHMARK(BM_VerifyStoredLog)
+    ->Iterations(1)
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond);
 
 // The file system `dir` is on, by statfs(2) magic number.
 std::string FileSystemType(const std::string& dir) {
   struct statfs fs;
   if (statfs(dir.c_str(), &fs) != 0) return "unknown";
   switch (static_cast<unsigned long>(fs.f_type)) {
-    case 0xEF53: return "ext2/3/4";
-    case 0x01021994: return "tmpfs";
-    case 0x858458f6: return "ramfs";
-    case 0x58465342: return "xfs";
-    case 0x9123683e: return "btrfs";
-    case 0x794c7630: return "overlayfs";
-    case 0x2fc12fc1: return "zfs";
-    case 0x6969: return "nfs";
-    case 0x65735546: return "fuse";
-    default: return absl::StrFormat("0x%x", static_cast<unsigned long>(fs.f_type));
+    case 0xEF53:
+      return "ext2/3/4";
+    case 0x01021994:
+      return "tmpfs";
+    case 0x858458f6:
+      return "ramfs";
+    case 0x58465342:
+      return "xfs";
+    case 0x9123683e:
+      return "btrfs";
+    case 0x794c7630:
+      return "overlayfs";
+    case 0x2fc12fc1:
+      return "zfs";
+    case 0x6969:
+      return "nfs";
+    case 0x65735546:
+      return "fuse";
+    default:
+      return absl::StrFormat("0x%x", static_cast<unsigned long>(fs.f_type));
   }
 }
 
@@ -569,7 +602,8 @@ int main(int argc, char** argv) {
       SqliteStore::Open(g_dir + "/append.db", hub::common::Clock::Real());
   g_raw = RawSqlite::Open(g_dir + "/raw.db");
   if (!store.ok()) {
-    std::fprintf(stderr, "audit_bench: %s\n", store.status().ToString().c_str());
+    std::fprintf(stderr, "audit_bench: %s\n",
+                 store.status().ToString().c_str());
     rc = 1;
   } else if (g_raw == nullptr) {
     rc = 1;

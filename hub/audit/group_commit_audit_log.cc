@@ -1,19 +1,14 @@
 #include "hub/audit/group_commit_audit_log.h"
 
-#include <google/protobuf/io/coded_stream.h>
-#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
-
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "common/log.h"
 #include "common/status_macros.h"
-#include "hub/audit/commitment.h"
+#include "hub/audit/event_row.h"
 
 namespace hub::audit {
 namespace {
-
-namespace pb = ::prevent::audit::v1;
 
 // The tree's perfect nodes as the store holds them: leaves are the leaf
 // hashes of the commitments, higher levels are stored as completed.
@@ -34,37 +29,59 @@ class StoreNodeReader final : public NodeReader {
   store::AuditStore* const store_;
 };
 
-// The stored row for `event`: its salted commitment, payload and the columns
-// the audit queries select on.
-store::AuditRow RowFor(const pb::AuditEvent& event) {
-  store::AuditRow row;
-  {
-    google::protobuf::io::StringOutputStream out(&row.event);
-    google::protobuf::io::CodedOutputStream coded(&out);
-    coded.SetSerializationDeterministic(true);
-    event.SerializeToCodedStream(&coded);
+// Proofs read O(log n) nodes whose positions depend only on the sizes, so
+// they are computed twice: once recording which nodes they read (hashes are
+// placeholders), then from those nodes fetched in one store transaction.
+class RecordingReader final : public NodeReader {
+ public:
+  absl::StatusOr<Hash> Node(int level, uint64_t index) const override {
+    keys_.emplace_back(level, index);
+    return Hash{};
   }
-  row.salt = NewSalt();
-  row.commitment = HashBytes(EventCommitment(row.salt, row.event));
-  row.time_ms = event.time_unix_ms();
-  row.operation = event.operation();
-  row.allowed = event.decision().allowed();
-  row.police_domain =
-      event.regime() == prevent::policy::v1::LegalBasis::DPA_PART3;
-  row.actor_partner_id = event.actor().partner_id();
-  auto add_partner = [&row](const std::string& id) {
-    if (id.empty()) return;
-    for (const std::string& seen : row.partner_ids) {
-      if (seen == id) return;
+  std::vector<std::pair<int, uint64_t>>& keys() const { return keys_; }
+
+ private:
+  mutable std::vector<std::pair<int, uint64_t>> keys_;
+};
+
+class ReplayReader final : public NodeReader {
+ public:
+  ReplayReader(const std::vector<std::pair<int, uint64_t>>& keys,
+               std::vector<Hash> hashes)
+      : keys_(keys), hashes_(std::move(hashes)) {}
+  absl::StatusOr<Hash> Node(int level, uint64_t index) const override {
+    if (next_ >= keys_.size() || keys_[next_] != std::make_pair(level, index)) {
+      return absl::InternalError("proof read nodes in a different order");
     }
-    row.partner_ids.push_back(id);
-  };
-  add_partner(event.actor().partner_id());
-  add_partner(event.object().source_partner_id());
-  for (const pb::Recipient& r : event.recipients()) add_partner(r.partner_id());
-  row.subject_pseudonym = event.object().subject_pseudonym();
-  row.referral_id = event.object().referral_id();
-  return row;
+    return hashes_[next_++];
+  }
+
+ private:
+  const std::vector<std::pair<int, uint64_t>>& keys_;
+  const std::vector<Hash> hashes_;
+  mutable size_t next_ = 0;
+};
+
+// Runs `proof` against the store's nodes with one batched read.
+template <typename ProofFn>
+absl::StatusOr<std::vector<Hash>> BatchedProof(store::AuditStore* store,
+                                               ProofFn proof) {
+  RecordingReader recording;
+  RETURN_IF_ERROR(proof(recording).status());
+  ASSIGN_OR_RETURN(std::vector<std::string> raw,
+                   store->AuditTreeHashes(recording.keys()));
+  std::vector<Hash> hashes;
+  hashes.reserve(raw.size());
+  for (size_t i = 0; i < raw.size(); ++i) {
+    if (recording.keys()[i].first == 0) {
+      hashes.push_back(LeafHash(raw[i]));
+    } else {
+      ASSIGN_OR_RETURN(Hash h, HashFromBytes(raw[i]));
+      hashes.push_back(h);
+    }
+  }
+  ReplayReader replay(recording.keys(), std::move(hashes));
+  return proof(replay);
 }
 
 }  // namespace
@@ -114,9 +131,9 @@ absl::Status GroupCommitAuditLog::LoadTree() {
 }
 
 absl::StatusOr<uint64_t> GroupCommitAuditLog::Append(
-    const pb::AuditEvent& event) {
+    const prevent::audit::v1::AuditEvent& event) {
   Pending pending;
-  pending.row = RowFor(event);
+  pending.row = RowForEvent(event);
   ASSIGN_OR_RETURN(Pending done, Enqueue(std::move(pending)));
   return done.index;
 }
@@ -227,8 +244,11 @@ void GroupCommitAuditLog::Commit(std::deque<Pending*>& batch) {
   SignedCheckpoint signed_checkpoint;
   const bool grown =
       range.size() > last_checkpoint_size_ || !last_checkpoint_.has_value();
-  if (grown && (want_checkpoint ||
-                now - last_checkpoint_time_ >= options_.checkpoint_interval)) {
+  // A checkpoint is signed when the next would otherwise come later than the
+  // interval: this commit's expected duration is allowed for.
+  if (grown &&
+      (want_checkpoint || now - last_checkpoint_time_ + last_commit_duration_ >=
+                              options_.checkpoint_interval)) {
     audit::Checkpoint checkpoint;
     checkpoint.origin = options_.origin;
     checkpoint.tree_size = range.size();
@@ -245,6 +265,7 @@ void GroupCommitAuditLog::Commit(std::deque<Pending*>& batch) {
     absl::Status s =
         store_->AppendAudit(rows, nodes, stored ? &*stored : nullptr);
     if (!s.ok()) return fail(s);
+    last_commit_duration_ = clock_->Now() - now;
   }
   range_ = std::move(range);
   if (stored.has_value()) {
@@ -284,8 +305,9 @@ absl::StatusOr<std::vector<Hash>> GroupCommitAuditLog::InclusionProof(
         absl::StrCat("no event ", index, " in a tree of ", tree_size,
                      " events; the log holds ", committed));
   }
-  StoreNodeReader nodes(store_);
-  return audit::InclusionProof(nodes, index, tree_size);
+  return BatchedProof(store_, [&](const NodeReader& nodes) {
+    return audit::InclusionProof(nodes, index, tree_size);
+  });
 }
 
 absl::StatusOr<std::vector<Hash>> GroupCommitAuditLog::ConsistencyProof(
@@ -296,8 +318,9 @@ absl::StatusOr<std::vector<Hash>> GroupCommitAuditLog::ConsistencyProof(
         absl::StrCat("no consistency proof from ", old_size, " to ", new_size,
                      " events; the log holds ", committed));
   }
-  StoreNodeReader nodes(store_);
-  return audit::ConsistencyProof(nodes, old_size, new_size);
+  return BatchedProof(store_, [&](const NodeReader& nodes) {
+    return audit::ConsistencyProof(nodes, old_size, new_size);
+  });
 }
 
 absl::StatusOr<std::vector<store::AuditRow>> GroupCommitAuditLog::Select(

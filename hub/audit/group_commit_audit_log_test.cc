@@ -144,10 +144,10 @@ class GroupCommitAuditLogTest : public ::testing::Test {
       absl::StatusOr<std::vector<Hash>> proof =
           log.InclusionProof(i, checkpoint.tree_size);
       ASSERT_THAT(proof, IsOk()) << "event " << i;
-      EXPECT_THAT(VerifyInclusion(LeafHash(*commitment), i,
-                                  checkpoint.tree_size, *proof,
-                                  checkpoint.root),
-                  IsOk())
+      EXPECT_THAT(
+          VerifyInclusion(LeafHash(*commitment), i, checkpoint.tree_size,
+                          *proof, checkpoint.root),
+          IsOk())
           << "event " << i;
     }
   }
@@ -444,9 +444,10 @@ TEST_F(GroupCommitAuditLogTest, ErasingAPayloadKeepsTheTreeVerifying) {
   EXPECT_EQ(report->erased, 1u);
 
   std::vector<store::AuditRow> rows;
-  ASSERT_THAT(store_->ReadAudit(
-                  3, 4, [&](const store::AuditRow& row) { rows.push_back(row); }),
-              IsOk());
+  ASSERT_THAT(
+      store_->ReadAudit(
+          3, 4, [&](const store::AuditRow& row) { rows.push_back(row); }),
+      IsOk());
   ASSERT_EQ(rows.size(), 1u);
   const store::AuditRow& row = rows[0];
   EXPECT_TRUE(row.erased());
@@ -464,9 +465,9 @@ TEST_F(GroupCommitAuditLogTest, ErasingAPayloadKeepsTheTreeVerifying) {
   // Event 3's inclusion proof still verifies from its commitment.
   absl::StatusOr<std::vector<Hash>> proof = log->InclusionProof(3, 6);
   ASSERT_THAT(proof, IsOk());
-  EXPECT_THAT(VerifyInclusion(LeafHash(*commitment), 3, 6, *proof,
-                              checkpoint.root),
-              IsOk());
+  EXPECT_THAT(
+      VerifyInclusion(LeafHash(*commitment), 3, 6, *proof, checkpoint.root),
+      IsOk());
 
   // The queries no longer find it by its subject.
   store::AuditSelection by_subject;
@@ -476,7 +477,8 @@ TEST_F(GroupCommitAuditLogTest, ErasingAPayloadKeepsTheTreeVerifying) {
   ASSERT_THAT(found, IsOk());
   EXPECT_THAT(*found, IsEmpty());
 
-  EXPECT_THAT(log->Erase(6), StatusIs(absl::StatusCode::kNotFound, ::testing::_));
+  EXPECT_THAT(log->Erase(6),
+              StatusIs(absl::StatusCode::kNotFound, ::testing::_));
   // The log goes on after an erasure.
   EXPECT_THAT(log->Append(Event(6)), IsOk());
   EXPECT_THAT(VerifyStoredLog(*store_, public_key_, {*signed_checkpoint}),

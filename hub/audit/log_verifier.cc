@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "hub/audit/commitment.h"
+#include "hub/audit/event_row.h"
 #include "hub/audit/merkle.h"
 
 namespace hub::audit {
@@ -62,6 +63,10 @@ absl::StatusOr<LogReport> VerifyStoredLog(
       problem = absl::DataLossError(absl::StrCat(
           "audit event ", row.index,
           " does not match its commitment: its content was altered"));
+      return;
+    }
+    if (absl::Status columns = CheckQueryColumns(row); !columns.ok()) {
+      problem = columns;
       return;
     }
     tree.Append(LeafHash(row.commitment));

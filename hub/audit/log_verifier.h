@@ -27,7 +27,8 @@ struct LogReport {
 
 // Verifies, and returns the report or DATA_LOSS naming the first problem:
 //  - the events' indexes run from 0 without a gap;
-//  - every payload, with its salt, hashes to its stored commitment;
+//  - every payload, with its salt, hashes to its stored commitment, and the
+//    columns the queries select on are what the payload gives;
 //  - every stored tree node is the node the commitments give;
 //  - every stored checkpoint and every `held` one is signed by `key`, for no
 //    more events than the log holds (else it was truncated or rolled back),

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
@@ -93,6 +94,12 @@ class AuditStore {
   // The hash of node (`level` >= 1, `index`); NOT_FOUND if not stored.
   virtual absl::StatusOr<std::string> AuditNodeHash(int level,
                                                     uint64_t index) = 0;
+
+  // The tree hashes at `nodes` (level, index), read in one transaction:
+  // for level 0 the event's commitment, above it the stored node hash.
+  // NOT_FOUND if one is missing.
+  virtual absl::StatusOr<std::vector<std::string>> AuditTreeHashes(
+      absl::Span<const std::pair<int, uint64_t>> nodes) = 0;
 
   // Calls `row` for each event with index in [begin, end), in order.
   virtual absl::Status ReadAudit(

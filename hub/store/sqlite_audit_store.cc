@@ -219,6 +219,41 @@ absl::StatusOr<std::string> SqliteStore::AuditNodeHash(int level,
   return SqliteError(read_db_, "reading an audit tree node", path_);
 }
 
+absl::StatusOr<std::vector<std::string>> SqliteStore::AuditTreeHashes(
+    absl::Span<const std::pair<int, uint64_t>> nodes) {
+  absl::MutexLock lock(&read_mu_);
+  // One read transaction for the whole proof: one snapshot, one lock.
+  RETURN_IF_ERROR(Exec(read_db_, "BEGIN", path_));
+  struct EndRead {
+    sqlite3* db;
+    absl::string_view path;
+    ~EndRead() { Exec(db, "COMMIT", path).IgnoreError(); }
+  } end_read{read_db_, path_};
+  std::vector<std::string> hashes;
+  hashes.reserve(nodes.size());
+  for (const auto& [level, index] : nodes) {
+    ASSIGN_OR_RETURN(Statement * get,
+                     CachedRead(level == 0 ? kCommitment : kNode));
+    ResetOnExit reset(get);
+    if (level == 0) {
+      get->BindInt64(1, static_cast<int64_t>(index));
+    } else {
+      get->BindInt64(1, level);
+      get->BindInt64(2, static_cast<int64_t>(index));
+    }
+    const int rc = get->Step();
+    if (rc == SQLITE_DONE) {
+      return absl::NotFoundError(
+          absl::StrCat("no audit tree node ", level, "/", index));
+    }
+    if (rc != SQLITE_ROW) {
+      return SqliteError(read_db_, "reading audit tree hashes", path_);
+    }
+    hashes.push_back(get->Blob(0));
+  }
+  return hashes;
+}
+
 absl::Status SqliteStore::ReadAudit(
     uint64_t begin, uint64_t end,
     absl::FunctionRef<void(const AuditRow&)> row) {
@@ -277,9 +312,10 @@ absl::StatusOr<std::vector<AuditRow>> SqliteStore::SelectAudit(
       where = "allowed = 0";
       break;
   }
-  const std::string sql = absl::StrCat(
-      "SELECT ", kEventColumns, " FROM audit_events WHERE ", where,
-      " AND time_ms >= ?1 AND time_ms <= ?2 ORDER BY leaf_index LIMIT ?5");
+  const std::string sql =
+      absl::StrCat("SELECT ", kEventColumns, " FROM audit_events WHERE ", where,
+                   " AND leaf_index >= 0 AND time_ms >= ?1 AND time_ms <= ?2"
+                   " ORDER BY leaf_index LIMIT ?5");
   absl::MutexLock lock(&read_mu_);
   ASSIGN_OR_RETURN(Statement select,
                    Statement::Prepare(read_db_, sql.c_str(), path_));

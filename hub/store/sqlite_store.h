@@ -56,6 +56,8 @@ class SqliteStore final : public Store, public AuditStore {
   absl::StatusOr<uint64_t> AuditSize() override;
   absl::StatusOr<std::string> AuditCommitment(uint64_t index) override;
   absl::StatusOr<std::string> AuditNodeHash(int level, uint64_t index) override;
+  absl::StatusOr<std::vector<std::string>> AuditTreeHashes(
+      absl::Span<const std::pair<int, uint64_t>> nodes) override;
   absl::Status ReadAudit(uint64_t begin, uint64_t end,
                          absl::FunctionRef<void(const AuditRow&)> row) override;
   absl::Status ReadAuditNodes(
