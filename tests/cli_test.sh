@@ -176,6 +176,16 @@ expect "audit query --json prints the events" 0 '"operation":"POLICY_DENY"' \
 expect "a refused certificate is in AQ3 as a LOGIN by its fingerprint" 0 \
   "LOGIN +cert:[0-9a-f]+ +- .*DENY UNAUTHENTICATED" \
   "$hubctl" --profile "$work/p/dpo" audit query --denials
+"$hubctl" --profile "$work/p/dpo" audit query --subject S-003 >/dev/null 2>&1
+expect "AQ1 finds events about a subject by its pseudonym (here the first AQ1 query itself)" 0 \
+  "CONSULT +U-LBWDPO@P-LBW +AUDIT_LOG .*ALLOW" \
+  "$hubctl" --profile "$work/p/dpo" audit query --subject S-003
+if sqlite3 "$work/hub.db" "SELECT count(*) FROM audit_events WHERE instr(event, 'S-003') > 0" | grep -qx 0 &&
+  sqlite3 "$work/hub.db" "SELECT count(*) FROM audit_events WHERE subject IS NOT NULL" | grep -qx 2; then
+  pass "the subject id is stored only as its keyed pseudonym"
+else
+  fail "the subject id appears in the audit log"
+fi
 expect "audit query needs one selector (1)" 1 "give exactly one of --subject" \
   "$hubctl" --profile "$work/p/dpo" audit query
 expect "a bad --since names the flag (1)" 1 "--since: 'yesterday' is not a time" \
