@@ -21,16 +21,11 @@ AuditExportCommand::AuditExportCommand(CLI::App& audit)
 }
 
 absl::Status AuditExportCommand::Run(const CommandEnv& env) const {
-  ASSIGN_OR_RETURN(prevent::hub::v1::AuditQueryRequest request,
-                   selector_.Build());
-  ASSIGN_OR_RETURN(prevent::config::v1::ClientProfile profile,
-                   LoadProfile(env.profile_dir));
-  ASSIGN_OR_RETURN(AuditTrust trust,
-                   AuditTrust::Load(profile, env.profile_dir));
-  ASSIGN_OR_RETURN(std::unique_ptr<HubClient> client,
-                   HubClient::Create(profile, env.clock));
-  ASSIGN_OR_RETURN(prevent::hub::v1::AuditQueryResponse answer,
-                   client->QueryAudit(request));
+  ASSIGN_OR_RETURN(AuditQueryRun run, selector_.Run(env));
+  AuditTrust& trust = run.trust;
+  HubClient* const client = run.client.get();
+  const prevent::hub::v1::AuditQueryResponse& answer = run.answer;
+
   // The checkpoint, checked against what this client saw before, covers
   // every event the query returned.
   ASSIGN_OR_RETURN(audit::Checkpoint exported, trust.Refresh(*client));

@@ -75,16 +75,10 @@ AuditQueryCommand::AuditQueryCommand(CLI::App& audit)
 }
 
 absl::Status AuditQueryCommand::Run(const CommandEnv& env) const {
-  ASSIGN_OR_RETURN(prevent::hub::v1::AuditQueryRequest request,
-                   selector_.Build());
-  ASSIGN_OR_RETURN(prevent::config::v1::ClientProfile profile,
-                   LoadProfile(env.profile_dir));
-  ASSIGN_OR_RETURN(AuditTrust trust,
-                   AuditTrust::Load(profile, env.profile_dir));
-  ASSIGN_OR_RETURN(std::unique_ptr<HubClient> client,
-                   HubClient::Create(profile, env.clock));
-  ASSIGN_OR_RETURN(prevent::hub::v1::AuditQueryResponse answer,
-                   client->QueryAudit(request));
+  ASSIGN_OR_RETURN(AuditQueryRun run, selector_.Run(env));
+  AuditTrust& trust = run.trust;
+  HubClient* const client = run.client.get();
+  const prevent::hub::v1::AuditQueryResponse& answer = run.answer;
 
   prevent::hub::v1::AuditQueryView view;
   std::vector<SeenEvent> seen;

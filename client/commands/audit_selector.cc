@@ -1,7 +1,9 @@
 #include "client/commands/audit_selector.h"
 
 #include "absl/strings/str_cat.h"
+#include "client/profile.h"
 #include "common/clock.h"
+#include "common/status_macros.h"
 
 namespace hub::client {
 
@@ -79,6 +81,19 @@ absl::StatusOr<prevent::hub::v1::AuditQueryRequest> AuditSelector::Build()
   }
   request.set_limit(limit_);
   return request;
+}
+
+absl::StatusOr<AuditQueryRun> AuditSelector::Run(const CommandEnv& env) const {
+  ASSIGN_OR_RETURN(prevent::hub::v1::AuditQueryRequest request, Build());
+  ASSIGN_OR_RETURN(prevent::config::v1::ClientProfile profile,
+                   LoadProfile(env.profile_dir));
+  ASSIGN_OR_RETURN(AuditTrust trust,
+                   AuditTrust::Load(profile, env.profile_dir));
+  ASSIGN_OR_RETURN(std::unique_ptr<HubClient> client,
+                   HubClient::Create(profile, env.clock));
+  ASSIGN_OR_RETURN(prevent::hub::v1::AuditQueryResponse answer,
+                   client->QueryAudit(request));
+  return AuditQueryRun{std::move(trust), std::move(client), std::move(answer)};
 }
 
 }  // namespace hub::client

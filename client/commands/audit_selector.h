@@ -4,13 +4,25 @@
 #ifndef HUB_CLIENT_COMMANDS_AUDIT_SELECTOR_H_
 #define HUB_CLIENT_COMMANDS_AUDIT_SELECTOR_H_
 
+#include <memory>
 #include <string>
 
 #include "CLI/CLI.hpp"
 #include "absl/status/statusor.h"
+#include "client/audit_trust.h"
+#include "client/commands/command_env.h"
+#include "client/hub_client.h"
 #include "proto/hub.pb.h"
 
 namespace hub::client {
+
+// A query asked of the hub: what this profile holds of the log, the
+// connection it used, and the hub's answer.
+struct AuditQueryRun {
+  AuditTrust trust;
+  std::unique_ptr<HubClient> client;
+  prevent::hub::v1::AuditQueryResponse answer;
+};
 
 class AuditSelector {
  public:
@@ -20,6 +32,10 @@ class AuditSelector {
   // The request the flags describe; INVALID_ARGUMENT naming the flag if one
   // is wrong or none of --subject, --partner, --denials is given.
   absl::StatusOr<prevent::hub::v1::AuditQueryRequest> Build() const;
+
+  // Builds the request, loads the profile and its audit trust, and asks the
+  // hub.
+  absl::StatusOr<AuditQueryRun> Run(const CommandEnv& env) const;
 
  private:
   std::string subject_;
