@@ -41,13 +41,12 @@ absl::StatusOr<std::vector<std::string>> ReadLines(const std::string& path) {
 }  // namespace
 
 absl::StatusOr<std::vector<audit::Hash>> ProofHashes(
-    const prevent::records::v1::AuditProof& proof) {
+    const google::protobuf::RepeatedPtrField<std::string>& proof) {
   std::vector<audit::Hash> hashes;
-  for (const std::string& bytes : proof.hashes()) {
+  for (const std::string& bytes : proof) {
     absl::StatusOr<audit::Hash> hash = audit::HashFromBytes(bytes);
     if (!hash.ok()) {
-      return absl::DataLossError(
-          "the hub sent a malformed proof (a hash is not 32 bytes)");
+      return absl::DataLossError("a malformed proof (a hash is not 32 bytes)");
     }
     hashes.push_back(*hash);
   }
@@ -168,7 +167,8 @@ absl::StatusOr<audit::Checkpoint> AuditTrust::Refresh(HubClient& client) {
                      latest.status().message(), "; report it to your DPO"));
   }
   if (!parsed_.empty()) {
-    ASSIGN_OR_RETURN(std::vector<audit::Hash> proof, ProofHashes(*answer));
+    ASSIGN_OR_RETURN(std::vector<audit::Hash> proof,
+                     ProofHashes(answer->hashes()));
     RETURN_IF_ERROR(CheckExtends(parsed_.back(), *latest, proof));
   }
   if (parsed_.empty() || latest->tree_size > parsed_.back().tree_size) {
@@ -189,7 +189,7 @@ absl::StatusOr<TrustReport> AuditTrust::VerifyAll(HubClient& client) {
       absl::StatusOr<prevent::records::v1::AuditProof> answer =
           client.GetConsistencyProof(old.tree_size, latest.tree_size);
       if (!answer.ok()) return answer.status();
-      ASSIGN_OR_RETURN(proof, ProofHashes(*answer));
+      ASSIGN_OR_RETURN(proof, ProofHashes(answer->hashes()));
     }
     RETURN_IF_ERROR(CheckExtends(old, latest, proof));
     ++report.checkpoints;
@@ -204,7 +204,8 @@ absl::StatusOr<TrustReport> AuditTrust::VerifyAll(HubClient& client) {
     absl::StatusOr<prevent::records::v1::AuditProof> answer =
         client.GetInclusionProof(event.index, latest.tree_size);
     if (!answer.ok()) return answer.status();
-    ASSIGN_OR_RETURN(std::vector<audit::Hash> proof, ProofHashes(*answer));
+    ASSIGN_OR_RETURN(std::vector<audit::Hash> proof,
+                     ProofHashes(answer->hashes()));
     if (!audit::VerifyInclusion(event.leaf, event.index, latest.tree_size,
                                 proof, latest.root)
              .ok()) {

@@ -85,10 +85,10 @@ absl::Status CheckHubAuditLog(const prevent::config::v1::ClientProfile& profile,
                               const std::string& profile_dir,
                               HubClient& client);
 
-// The hashes of a proof as sent on the wire; DATA_LOSS if one is not 32
-// bytes.
+// The hashes of a proof as sent on the wire (or in an export); DATA_LOSS if
+// one is not 32 bytes.
 absl::StatusOr<std::vector<audit::Hash>> ProofHashes(
-    const prevent::records::v1::AuditProof& proof);
+    const google::protobuf::RepeatedPtrField<std::string>& proof);
 
 }  // namespace hub::client
 

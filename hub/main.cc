@@ -9,11 +9,13 @@
 #include <grpc/support/log.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <cstdio>
 #include <iostream>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
 #include "common/clock.h"
 #include "common/ed25519.h"
 #include "common/file_util.h"
@@ -72,6 +74,13 @@ int VerifyAudit(const std::string& database, const std::string& key_file) {
   absl::StatusOr<hub::common::Ed25519PublicKey> key =
       hub::common::Ed25519PublicKey::FromPem(*pem);
   if (!key.ok()) return Fail(key.status());
+  // Opening would create a missing file and find an empty, "intact" log.
+  struct stat info;
+  if (stat(database.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) {
+    return Fail(absl::NotFoundError(
+        absl::StrCat("--database: no database file at ", database,
+                     "; give a copy of the hub's database_path")));
+  }
   absl::StatusOr<std::unique_ptr<hub::store::SqliteStore>> store =
       hub::store::SqliteStore::Open(database, hub::common::Clock::Real());
   if (!store.ok()) return Fail(store.status());

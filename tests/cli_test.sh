@@ -206,6 +206,10 @@ expect "hubd audit verify passes an untouched copy" 0 "audit log intact: [0-9]+ 
 sqlite3 "$work/audit-copy.db" "UPDATE audit_events SET event = substr(event, 1, 20) || X'21' || substr(event, 22) WHERE leaf_index = 2"
 expect "hubd audit verify catches an altered event (4)" 4 "audit event 2 does not match its commitment" \
   "$hubd" audit verify --database "$work/audit-copy.db" --public-key "$certs/audit/signing.pub"
+expect "hubd audit verify refuses a missing database rather than create one (1)" 1 \
+  "--database: no database file at .*no-such.db" \
+  "$hubd" audit verify --database "$work/no-such.db" --public-key "$certs/audit/signing.pub"
+if [ -e "$work/no-such.db" ]; then fail "hubd audit verify created a database"; else pass "and it creates none"; fi
 sqlite3 "$work/hub.db" ".backup '$work/audit-copy2.db'"
 sqlite3 "$work/audit-copy2.db" "UPDATE audit_events SET allowed = 1 WHERE allowed = 0"
 expect "hubd audit verify catches a query column edited to hide denials (4)" 4 "query columns do not match its content" \

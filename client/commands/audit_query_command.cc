@@ -89,9 +89,8 @@ absl::Status AuditQueryCommand::Run(const CommandEnv& env) const {
       return absl::DataLossError(absl::StrCat(
           "the hub sent audit event ", record.index(), " that cannot be read"));
     }
-    seen.push_back({record.index(),
-                    audit::LeafHash(audit::HashBytes(audit::EventCommitment(
-                        record.salt(), record.event())))});
+    seen.push_back(
+        {record.index(), audit::EventLeafHash(record.salt(), record.event())});
   }
   *view.mutable_police_summaries() = answer.police_summaries();
   view.set_truncated(answer.truncated());

@@ -33,19 +33,16 @@ absl::StatusOr<int> VerifyBundle(const prevent::hub::v1::AuditBundle& bundle,
   int verified = 0;
   for (const prevent::hub::v1::ProvenAuditRecord& proven : bundle.records()) {
     const prevent::hub::v1::AuditRecord& record = proven.record();
-    std::vector<audit::Hash> proof;
-    for (const std::string& bytes : proven.inclusion_proof()) {
-      absl::StatusOr<audit::Hash> hash = audit::HashFromBytes(bytes);
-      if (!hash.ok()) {
-        return absl::DataLossError(absl::StrCat(
-            "event ", record.index(), ": its proof holds a malformed hash"));
-      }
-      proof.push_back(*hash);
+    absl::StatusOr<std::vector<audit::Hash>> proof =
+        ProofHashes(proven.inclusion_proof());
+    if (!proof.ok()) {
+      return absl::DataLossError(absl::StrCat("event ", record.index(), ": ",
+                                              proof.status().message()));
     }
-    const audit::Hash leaf = audit::LeafHash(audit::HashBytes(
-        audit::EventCommitment(record.salt(), record.event())));
+    const audit::Hash leaf =
+        audit::EventLeafHash(record.salt(), record.event());
     absl::Status included = audit::VerifyInclusion(
-        leaf, record.index(), checkpoint->tree_size, proof, checkpoint->root);
+        leaf, record.index(), checkpoint->tree_size, *proof, checkpoint->root);
     if (!included.ok()) {
       return absl::DataLossError(absl::StrCat(
           "event ", record.index(),

@@ -23,4 +23,8 @@ Hash EventCommitment(absl::string_view salt, absl::string_view event) {
   return Sha256(absl::StrCat(salt, event));
 }
 
+Hash EventLeafHash(absl::string_view salt, absl::string_view event) {
+  return LeafHash(HashBytes(EventCommitment(salt, event)));
+}
+
 }  // namespace hub::audit

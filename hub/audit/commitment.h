@@ -21,6 +21,9 @@ std::string NewSalt();
 // SHA-256(salt || event).
 Hash EventCommitment(absl::string_view salt, absl::string_view event);
 
+// The Merkle leaf hash of an event as committed: LeafHash of its commitment.
+Hash EventLeafHash(absl::string_view salt, absl::string_view event);
+
 }  // namespace hub::audit
 
 #endif  // HUB_AUDIT_COMMITMENT_H_
