@@ -24,6 +24,7 @@
 #include "hub/service/peer_auth_processor.h"
 #include "hub/service/peer_identity.h"
 #include "hub/service/policy_service.h"
+#include "hub/service/referral_service.h"
 #include "hub/store/sqlite_store.h"
 #include "policy/policy.h"
 
@@ -91,6 +92,7 @@ struct HubServer::Parts {
   std::unique_ptr<service::IdentityService> identity_service;
   std::unique_ptr<service::PolicyService> policy_service;
   std::unique_ptr<service::AuditService> audit_service;
+  std::unique_ptr<service::ReferralService> referral_service;
   std::unique_ptr<grpc::Server> server;
   absl::Mutex shutdown_mu;
   bool shut_down ABSL_GUARDED_BY(shutdown_mu) = false;
@@ -196,6 +198,8 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
       std::make_unique<service::PolicyService>(parts->runner.get());
   parts->audit_service = std::make_unique<service::AuditService>(
       parts->runner.get(), parts->audit_log.get(), &*parts->pseudonymizer);
+  parts->referral_service = std::make_unique<service::ReferralService>(
+      parts->runner.get(), parts->store.get(), &*parts->pseudonymizer);
 
   // The TLS layer requires a client certificate chaining to the partnership
   // CA (gRPC's default floor is TLS 1.2); the auth processor then identifies
@@ -223,6 +227,7 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
   builder.RegisterService(parts->identity_service.get());
   builder.RegisterService(parts->policy_service.get());
   builder.RegisterService(parts->audit_service.get());
+  builder.RegisterService(parts->referral_service.get());
   {
     absl::MutexLock lock(&parts->shutdown_mu);
     parts->server = builder.BuildAndStart();

@@ -27,6 +27,7 @@
 #include "hub/store/fault_vfs.h"
 #include "proto/audit.pb.h"
 #include "proto/hub.grpc.pb.h"
+#include "tests/referral_samples.h"
 
 namespace hub {
 namespace {
@@ -509,8 +510,28 @@ grpc::Status CallRaw(const std::shared_ptr<grpc::Channel>& channel,
 // The services are read from the descriptors, so a new RPC without a row
 // here fails the test below rather than escaping it.
 std::map<std::string, std::unique_ptr<google::protobuf::Message>>
-WellFormedRequests() {
+WellFormedRequests(const std::string& referral_ref) {
   std::map<std::string, std::unique_ptr<google::protobuf::Message>> requests;
+  auto submit = std::make_unique<prevent::hub::v1::SubmitReferralRequest>();
+  submit->mutable_context()->set_purpose(pb::PREVENT_REFERRAL_SUBMISSION);
+  submit->mutable_context()->set_request_id("every-rpc-submit");
+  *submit->mutable_submission() = hub::testing::AdultSubmission();
+  requests["/prevent.hub.v1.ReferralService/Submit"] = std::move(submit);
+  auto get = std::make_unique<prevent::hub::v1::GetReferralRequest>();
+  get->mutable_context()->set_purpose(pb::PREVENT_REFERRAL_SUBMISSION);
+  get->set_referral(referral_ref);
+  requests["/prevent.hub.v1.ReferralService/Get"] = std::move(get);
+  auto list = std::make_unique<prevent::hub::v1::ListReferralsRequest>();
+  list->mutable_context()->set_purpose(pb::PREVENT_REFERRAL_SUBMISSION);
+  requests["/prevent.hub.v1.ReferralService/List"] = std::move(list);
+  auto transition =
+      std::make_unique<prevent::hub::v1::TransitionReferralRequest>();
+  transition->mutable_context()->set_purpose(pb::PREVENT_SCREENING);
+  transition->set_referral(referral_ref);
+  transition->set_to(pb::SCREENING);
+  transition->set_reason("screening starts");
+  requests["/prevent.hub.v1.ReferralService/Transition"] =
+      std::move(transition);
   requests["/prevent.hub.v1.IdentityService/WhoAmI"] =
       std::make_unique<WhoAmIRequest>();
   auto explain = std::make_unique<ExplainRequest>();
@@ -542,7 +563,21 @@ TEST_F(MtlsIdentityTest, EveryRpcIsRefusedToAPrincipalWithNoRights) {
   auto no_rights =
       TlsChannel("clients/u-norights.pem", "clients/u-norights.key");
   auto coordinator = TlsChannel("clients/u-hokoro.pem", "clients/u-hokoro.key");
-  auto requests = WellFormedRequests();
+  // Submitting is the NHS lead's right, not the coordinator's; the other
+  // referral calls act on a referral the lead submits first.
+  auto nhs_lead = TlsChannel("clients/u-drwhit.pem", "clients/u-drwhit.key");
+  prevent::hub::v1::SubmitReferralRequest first;
+  first.mutable_context()->set_purpose(pb::PREVENT_REFERRAL_SUBMISSION);
+  first.mutable_context()->set_request_id("every-rpc-first");
+  *first.mutable_submission() = hub::testing::AdultSubmission();
+  prevent::hub::v1::SubmitReferralResponse submitted;
+  {
+    grpc::ClientContext context;
+    ASSERT_TRUE(prevent::hub::v1::ReferralService::NewStub(nhs_lead)
+                    ->Submit(&context, first, &submitted)
+                    .ok());
+  }
+  auto requests = WellFormedRequests(submitted.referral_ref());
   const google::protobuf::FileDescriptor* file =
       WhoAmIRequest::descriptor()->file();
   int methods = 0;
@@ -579,12 +614,18 @@ TEST_F(MtlsIdentityTest, EveryRpcIsRefusedToAPrincipalWithNoRights) {
       // The same request from a principal with rights is served, so the
       // refusal above is the policy's and not a malformed request's; it too
       // leaves exactly one event.
-      status = CallRaw(coordinator, method, *request->second, &response);
+      status = CallRaw(method == "/prevent.hub.v1.ReferralService/Submit"
+                           ? nhs_lead
+                           : coordinator,
+                       method, *request->second, &response);
       EXPECT_TRUE(status.ok()) << method << ": " << status.error_message();
       events = AuditEvents(dir_ + "/hub.db");
       ASSERT_EQ(events.size(), before + 2) << method;
       EXPECT_TRUE(events.back().decision().allowed()) << method;
-      EXPECT_EQ(events.back().actor().principal_id(), "U-HOKORO");
+      EXPECT_EQ(events.back().actor().principal_id(),
+                method == "/prevent.hub.v1.ReferralService/Submit"
+                    ? "U-DRWHIT"
+                    : "U-HOKORO");
     }
   }
   EXPECT_EQ(methods, static_cast<int>(requests.size()));

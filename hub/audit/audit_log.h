@@ -23,11 +23,17 @@ class AuditLog {
  public:
   virtual ~AuditLog() = default;
 
-  // Commits `event` durably and returns its index in the log. Blocks until
-  // it is on disk. UNAVAILABLE if it cannot be written: the caller must
-  // then release nothing (fail closed).
+  // Commits `event` durably, with `write` (the call's data change, if not
+  // null) in the same transaction, and returns the event's index in the
+  // log. Blocks until both are on disk. UNAVAILABLE if they cannot be
+  // written: then neither is, and the caller must release nothing (fail
+  // closed).
   virtual absl::StatusOr<uint64_t> Append(
-      const prevent::audit::v1::AuditEvent& event) = 0;
+      const prevent::audit::v1::AuditEvent& event,
+      const store::RecordWrite* write) = 0;
+  absl::StatusOr<uint64_t> Append(const prevent::audit::v1::AuditEvent& event) {
+    return Append(event, nullptr);
+  }
 
   // A checkpoint, signed now if need be, that covers every event committed
   // before the call. UNAVAILABLE if it cannot be stored.

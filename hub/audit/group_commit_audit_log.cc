@@ -131,9 +131,11 @@ absl::Status GroupCommitAuditLog::LoadTree() {
 }
 
 absl::StatusOr<uint64_t> GroupCommitAuditLog::Append(
-    const prevent::audit::v1::AuditEvent& event) {
+    const prevent::audit::v1::AuditEvent& event,
+    const store::RecordWrite* write) {
   Pending pending;
   pending.row = RowForEvent(event);
+  if (write != nullptr && !write->empty()) pending.write = write;
   ASSIGN_OR_RETURN(Pending done, Enqueue(std::move(pending)));
   return done.index;
 }
@@ -224,9 +226,11 @@ void GroupCommitAuditLog::Commit(std::deque<Pending*>& batch) {
   CompactRange range = range_;
   std::vector<store::AuditRow> rows;
   std::vector<store::AuditNode> nodes;
+  std::vector<const store::RecordWrite*> writes;
   bool want_checkpoint = false;
   for (Pending* p : batch) {
     want_checkpoint |= p->want_checkpoint;
+    if (p->write != nullptr) writes.push_back(p->write);
     if (!p->row.has_value()) continue;
     p->index = range.size();
     p->row->index = p->index;
@@ -263,7 +267,7 @@ void GroupCommitAuditLog::Commit(std::deque<Pending*>& batch) {
   const bool wrote = !rows.empty() || stored.has_value();
   if (wrote) {
     absl::Status s =
-        store_->AppendAudit(rows, nodes, stored ? &*stored : nullptr);
+        store_->AppendAudit(writes, rows, nodes, stored ? &*stored : nullptr);
     if (!s.ok()) return fail(s);
     last_commit_duration_ = clock_->Now() - now;
   }

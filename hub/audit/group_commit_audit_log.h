@@ -51,8 +51,9 @@ class GroupCommitAuditLog final : public AuditLog {
   // Commits what is queued, then stops the writer.
   ~GroupCommitAuditLog() override;
 
-  absl::StatusOr<uint64_t> Append(
-      const prevent::audit::v1::AuditEvent& event) override;
+  using AuditLog::Append;
+  absl::StatusOr<uint64_t> Append(const prevent::audit::v1::AuditEvent& event,
+                                  const store::RecordWrite* write) override;
   absl::StatusOr<SignedCheckpoint> Checkpoint() override;
   uint64_t size() const override;
   bool healthy() const override;
@@ -70,6 +71,7 @@ class GroupCommitAuditLog final : public AuditLog {
   // One queued request: an event to append, or (row empty) a checkpoint.
   struct Pending {
     std::optional<store::AuditRow> row;
+    const store::RecordWrite* write = nullptr;  // committed with `row`
     bool want_checkpoint = false;
     bool done = false;
     absl::Status status;

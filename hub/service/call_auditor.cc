@@ -72,7 +72,8 @@ std::string PeerIp(absl::string_view grpc_peer) {
 absl::Status CallAuditor::RecordCall(
     absl::string_view method, const AuthenticatedPeer& peer, absl::Time now,
     const policy::Decision* decision, const CallFacts& facts,
-    const absl::Status& status, absl::string_view peer_address) const {
+    const absl::Status& status, absl::string_view peer_address,
+    const store::RecordWrite* write) const {
   ab::AuditEvent event;
   event.set_event_id(audit::NewEventId(now));
   event.set_time_unix_ms(absl::ToUnixMillis(now));
@@ -106,7 +107,9 @@ absl::Status CallAuditor::RecordCall(
   } else {
     const ab::Operation operation = OperationFor(peer, facts);
     event.set_operation(operation);
-    if (status.ok() && decision->rule != nullptr) {
+    if (status.ok() && !facts.fields.empty()) {
+      for (const std::string& field : facts.fields) event.add_fields(field);
+    } else if (status.ok() && decision->rule != nullptr) {
       // The field paths the rule releases: names, never values.
       const auto& fields = decision->rule->flow != nullptr
                                ? decision->rule->flow->allowed_fields()
@@ -125,7 +128,7 @@ absl::Status CallAuditor::RecordCall(
     }
   }
   event.set_status(absl::StatusCodeToString(status.code()));
-  return Commit(event);
+  return Commit(event, write);
 }
 
 absl::Status CallAuditor::RecordRefusal(absl::string_view method,
@@ -156,8 +159,9 @@ absl::Status CallAuditor::RecordRefusal(absl::string_view method,
   return Commit(event);
 }
 
-absl::Status CallAuditor::Commit(const ab::AuditEvent& event) const {
-  absl::StatusOr<uint64_t> index = log_->Append(event);
+absl::Status CallAuditor::Commit(const ab::AuditEvent& event,
+                                 const store::RecordWrite* write) const {
+  absl::StatusOr<uint64_t> index = log_->Append(event, write);
   return index.status();
 }
 

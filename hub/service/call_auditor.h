@@ -41,6 +41,8 @@ struct CallFacts {
   std::string referral_id;
   std::vector<std::pair<std::string, std::string>>
       recipients;  // partner, principal
+  // The field paths released, when narrower than the rule's (e.g. a list).
+  std::vector<std::string> fields;
 };
 
 class CallAuditor {
@@ -50,12 +52,14 @@ class CallAuditor {
       : log_(log), pseudonymizer_(pseudonymizer) {}
 
   // Commits the event of a call by an identified caller that ended with
-  // `status`. OK once durable; UNAVAILABLE if it cannot be written.
+  // `status`, and with it the call's `write` if not null (one transaction).
+  // OK once durable; UNAVAILABLE if it cannot be written.
   absl::Status RecordCall(absl::string_view method,
                           const AuthenticatedPeer& peer, absl::Time now,
                           const policy::Decision* decision,
                           const CallFacts& facts, const absl::Status& status,
-                          absl::string_view peer_address) const;
+                          absl::string_view peer_address,
+                          const store::RecordWrite* write = nullptr) const;
 
   // Commits the event of a call refused before it reached a handler: the
   // certificate named no usable principal (`peer` null; LOGIN, DENY), or the
@@ -70,7 +74,8 @@ class CallAuditor {
   const audit::Pseudonymizer& pseudonymizer() const { return *pseudonymizer_; }
 
  private:
-  absl::Status Commit(const prevent::audit::v1::AuditEvent& event) const;
+  absl::Status Commit(const prevent::audit::v1::AuditEvent& event,
+                      const store::RecordWrite* write = nullptr) const;
 
   audit::AuditLog* const log_;
   const audit::Pseudonymizer* const pseudonymizer_;

@@ -82,7 +82,7 @@ grpc::Status CallRunner::Run(
     // response is dropped and the call fails (fail closed).
     absl::Status audited = auditor_->RecordCall(
         method, *peer, call->now(), call->decision(), call->audit_facts(),
-        status, PeerIp(context->peer()));
+        status, PeerIp(context->peer()), status.ok() ? call->write() : nullptr);
     if (!audited.ok()) status = audited;
   }
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(

@@ -12,6 +12,7 @@
 
 #include <grpcpp/server_context.h>
 
+#include <mutex>
 #include <optional>
 #include <string>
 
@@ -21,6 +22,7 @@
 #include "common/clock.h"
 #include "hub/service/call_auditor.h"
 #include "hub/service/peer_identity.h"
+#include "hub/store/record_store.h"
 #include "policy/decide.h"
 #include "proto/audit.pb.h"
 #include "proto/hub.pb.h"
@@ -83,9 +85,25 @@ class Call {
   void SetReferral(absl::string_view referral_id) {
     audit_.referral_id = std::string(referral_id);
   }
+  void SetFields(std::vector<std::string> fields) {
+    audit_.fields = std::move(fields);
+  }
   void AddRecipient(absl::string_view partner_id,
                     absl::string_view principal_id) {
     audit_.recipients.emplace_back(partner_id, principal_id);
+  }
+
+  // The call's data change, committed in the same transaction as its audit
+  // event if the handler returns OK (TESTING I4), and dropped otherwise.
+  void SetWrite(store::RecordWrite write) { write_ = std::move(write); }
+  const store::RecordWrite* write() const {
+    return write_ ? &*write_ : nullptr;
+  }
+
+  // Keeps `lock` held until the call's event (and write) is committed, so
+  // a read-check-write sequence on one record is not interleaved.
+  void Hold(std::unique_lock<std::mutex> lock) {
+    held_.push_back(std::move(lock));
   }
 
   const CallFacts& audit_facts() const { return audit_; }
@@ -95,6 +113,8 @@ class Call {
   const absl::Time now_;
   std::optional<policy::Decision> decision_;
   CallFacts audit_;
+  std::optional<store::RecordWrite> write_;
+  std::vector<std::unique_lock<std::mutex>> held_;
 };
 
 class CallRunner {

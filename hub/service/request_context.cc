@@ -4,9 +4,7 @@
 #include "proto/policy.pb.h"
 
 namespace hub::service {
-namespace {
 
-// Counts code points; returns -1 if `s` is not valid UTF-8.
 int64_t Utf8Length(absl::string_view s) {
   int64_t count = 0;
   for (size_t i = 0; i < s.size();) {
@@ -25,8 +23,6 @@ int64_t Utf8Length(absl::string_view s) {
   }
   return count;
 }
-
-}  // namespace
 
 absl::Status ValidateRequestContext(
     const prevent::hub::v1::RequestContext& context) {

@@ -16,6 +16,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/types/span.h"
+#include "hub/store/record_store.h"
 
 namespace hub::store {
 
@@ -77,11 +78,13 @@ class AuditStore {
  public:
   virtual ~AuditStore() = default;
 
-  // Appends `rows` (whose indexes continue the log without a gap), the tree
-  // nodes they complete and, if not null, a checkpoint, in one durable
+  // Applies `writes` (the data changes of the calls whose events these are),
+  // then appends `rows` (whose indexes continue the log without a gap), the
+  // tree nodes they complete and, if not null, a checkpoint, in one durable
   // transaction: all of it or none. UNAVAILABLE if it cannot be written;
   // FAILED_PRECONDITION if the indexes do not continue the log.
-  virtual absl::Status AppendAudit(absl::Span<const AuditRow> rows,
+  virtual absl::Status AppendAudit(absl::Span<const RecordWrite* const> writes,
+                                   absl::Span<const AuditRow> rows,
                                    absl::Span<const AuditNode> nodes,
                                    const AuditCheckpointRow* checkpoint) = 0;
 

@@ -98,12 +98,14 @@ absl::StatusOr<Statement*> SqliteStore::CachedRead(ReadStatement which) {
   return &statement;
 }
 
-absl::Status SqliteStore::AppendAudit(absl::Span<const AuditRow> rows,
-                                      absl::Span<const AuditNode> nodes,
-                                      const AuditCheckpointRow* checkpoint) {
+absl::Status SqliteStore::AppendAudit(
+    absl::Span<const RecordWrite* const> writes,
+    absl::Span<const AuditRow> rows, absl::Span<const AuditNode> nodes,
+    const AuditCheckpointRow* checkpoint) {
   absl::MutexLock lock(&mu_);
   Transaction transaction(db_, path_);
   RETURN_IF_ERROR(transaction.Begin());
+  for (const RecordWrite* write : writes) RETURN_IF_ERROR(ApplyWrite(*write));
   if (!rows.empty()) {
     ASSIGN_OR_RETURN(
         Statement size,

@@ -68,6 +68,37 @@ const std::vector<const char*>& Migrations() {
           probes INTEGER NOT NULL
         );
       )sql",
+      // 3: referrals and the first reply to each idempotent request
+      // (hub/store/record_store.h).
+      R"sql(
+        CREATE TABLE referrals (
+          id TEXT PRIMARY KEY,
+          ref TEXT NOT NULL UNIQUE,
+          area TEXT NOT NULL,
+          year INTEGER NOT NULL,
+          seq INTEGER NOT NULL,
+          source_partner TEXT NOT NULL,
+          referrer TEXT NOT NULL,
+          subject_id TEXT NOT NULL,
+          subject_key TEXT NOT NULL,
+          state INTEGER NOT NULL,
+          received_ms INTEGER NOT NULL,
+          version INTEGER NOT NULL,
+          record BLOB NOT NULL,
+          UNIQUE (area, year, seq)
+        );
+        CREATE INDEX referrals_by_area ON referrals (area, received_ms);
+        CREATE INDEX referrals_by_referrer ON referrals (referrer, received_ms);
+        CREATE INDEX referrals_by_subject_key ON referrals (subject_key);
+        CREATE TABLE replies (
+          partner TEXT NOT NULL,
+          request_id TEXT NOT NULL,
+          principal TEXT NOT NULL,
+          method TEXT NOT NULL,
+          reply BLOB NOT NULL,
+          PRIMARY KEY (partner, request_id)
+        ) WITHOUT ROWID;
+      )sql",
   };
   return *migrations;
 }

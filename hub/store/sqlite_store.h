@@ -22,7 +22,7 @@
 
 namespace hub::store {
 
-class SqliteStore final : public Store, public AuditStore {
+class SqliteStore final : public Store, public AuditStore, public RecordStore {
  public:
   // The newest schema version this build knows.
   static int LatestSchemaVersion();
@@ -50,7 +50,8 @@ class SqliteStore final : public Store, public AuditStore {
   Settings settings();
 
   // AuditStore (sqlite_audit_store.cc).
-  absl::Status AppendAudit(absl::Span<const AuditRow> rows,
+  absl::Status AppendAudit(absl::Span<const RecordWrite* const> writes,
+                           absl::Span<const AuditRow> rows,
                            absl::Span<const AuditNode> nodes,
                            const AuditCheckpointRow* checkpoint) override;
   absl::StatusOr<uint64_t> AuditSize() override;
@@ -71,6 +72,17 @@ class SqliteStore final : public Store, public AuditStore {
   absl::Status EraseAuditPayload(uint64_t index) override;
   absl::Status ProbeWrite() override;
 
+  // RecordStore (sqlite_record_store.cc).
+  absl::StatusOr<std::optional<ReferralRow>> FindReferral(
+      absl::string_view ref_or_id) override;
+  absl::StatusOr<std::vector<ReferralRow>> SelectReferrals(
+      const ReferralSelection& selection) override;
+  absl::StatusOr<std::vector<ReferralRow>> ReferralsBySubjectKey(
+      absl::string_view subject_key) override;
+  absl::StatusOr<int> MaxReferralSeq(absl::string_view area, int year) override;
+  absl::StatusOr<std::optional<StoredReply>> FindReply(
+      absl::string_view partner_id, absl::string_view request_id) override;
+
  private:
   // Statements the reading connection keeps prepared.
   enum ReadStatement { kCommitment, kNode, kSize, kReadStatementCount };
@@ -81,6 +93,9 @@ class SqliteStore final : public Store, public AuditStore {
   SqliteStore(sqlite3* db, std::string path);
 
   absl::Status Migrate(const common::Clock* clock)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Applies `write` inside the writing connection's open transaction.
+  absl::Status ApplyWrite(const RecordWrite& write)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string path_;

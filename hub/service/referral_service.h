@@ -1,0 +1,62 @@
+// ReferralService: submit, read, list and move referrals (SPEC §2.1). Every
+// answer is projected by the policy for the caller and purpose; a referral
+// the caller may not see is NOT_FOUND, exactly as one that does not exist.
+// Each data change commits with its call's audit event; a change to one
+// referral (or one request id) is never interleaved with another.
+// Thread-safe.
+#ifndef HUB_SERVICE_REFERRAL_SERVICE_H_
+#define HUB_SERVICE_REFERRAL_SERVICE_H_
+
+#include <array>
+#include <mutex>
+
+#include "absl/strings/string_view.h"
+#include "hub/audit/pseudonymizer.h"
+#include "hub/referrals/reference.h"
+#include "hub/service/call_runner.h"
+#include "hub/store/record_store.h"
+#include "proto/hub.grpc.pb.h"
+
+namespace hub::service {
+
+class ReferralService final
+    : public prevent::hub::v1::ReferralService::Service {
+ public:
+  // `runner`, `store` and `pseudonymizer` must outlive the service.
+  ReferralService(const CallRunner* runner, store::RecordStore* store,
+                  const audit::Pseudonymizer* pseudonymizer)
+      : runner_(runner),
+        store_(store),
+        pseudonymizer_(pseudonymizer),
+        sequencer_(store) {}
+
+  grpc::Status Submit(
+      grpc::ServerContext* context,
+      const prevent::hub::v1::SubmitReferralRequest* request,
+      prevent::hub::v1::SubmitReferralResponse* response) override;
+  grpc::Status Get(grpc::ServerContext* context,
+                   const prevent::hub::v1::GetReferralRequest* request,
+                   prevent::hub::v1::GetReferralResponse* response) override;
+  grpc::Status List(grpc::ServerContext* context,
+                    const prevent::hub::v1::ListReferralsRequest* request,
+                    prevent::hub::v1::ListReferralsResponse* response) override;
+  grpc::Status Transition(
+      grpc::ServerContext* context,
+      const prevent::hub::v1::TransitionReferralRequest* request,
+      prevent::hub::v1::TransitionReferralResponse* response) override;
+
+ private:
+  // The lock for changes keyed by `key` (a referral id, or a partner's
+  // request id); keys share a fixed set of locks.
+  std::unique_lock<std::mutex> Lock(absl::string_view key);
+
+  const CallRunner* const runner_;
+  store::RecordStore* const store_;
+  const audit::Pseudonymizer* const pseudonymizer_;
+  referrals::ReferenceSequencer sequencer_;
+  std::array<std::mutex, 64> locks_;
+};
+
+}  // namespace hub::service
+
+#endif  // HUB_SERVICE_REFERRAL_SERVICE_H_

@@ -1,0 +1,93 @@
+// RecordStore holds the partnership's records: referrals with their case
+// files, and the first reply to every idempotent request. Writes are not
+// made here but handed to AuditStore::AppendAudit as a RecordWrite, so each
+// data change commits in the same transaction as the audit event of the call
+// that made it (TESTING I4): a change is never durable without its event.
+// Records are stored as opaque serialised bytes beside the columns the hub
+// looks them up by; hub/store never parses them.
+#ifndef HUB_STORE_RECORD_STORE_H_
+#define HUB_STORE_RECORD_STORE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace hub::store {
+
+// One referral and its case file.
+struct ReferralRow {
+  std::string id;   // UUID, assigned by the hub
+  std::string ref;  // e.g. "PRV-WXC-2025-000123"; unique
+  std::string area;
+  int year = 0;                   // of the reference
+  int seq = 0;                    // the reference's number within area and year
+  std::string source_partner_id;  // the referrer's partner
+  std::string referrer_principal_id;  // who submitted it
+  std::string subject_id;             // hub-internal subject UUID
+  std::string subject_key;            // keyed hash that links re-referrals
+  int state = 0;                      // prevent.policy.v1.ReferralState
+  int64_t received_ms = 0;
+  int64_t version = 0;  // bumped on every change
+  std::string record;   // the serialised case file
+};
+
+// The first reply to an idempotent request, returned to every repeat.
+struct StoredReply {
+  std::string partner_id;
+  std::string request_id;
+  std::string principal_id;
+  std::string method;
+  std::string reply;  // the serialised response
+};
+
+// What one call changes, committed with its audit event.
+struct RecordWrite {
+  std::vector<ReferralRow> referrals;  // inserted, or replaced by id
+  std::optional<StoredReply> reply;
+
+  bool empty() const { return referrals.empty() && !reply.has_value(); }
+};
+
+// Which referrals a list asks for: those in any of `areas` or submitted by
+// `referrer_principal_id` (either may be empty), in `state` if not 0,
+// newest first.
+struct ReferralSelection {
+  std::vector<std::string> areas;
+  std::string referrer_principal_id;
+  int state = 0;
+  int limit = 500;
+};
+
+class RecordStore {
+ public:
+  virtual ~RecordStore() = default;
+
+  // The referral whose reference or id is `ref_or_id`; nullopt if none.
+  virtual absl::StatusOr<std::optional<ReferralRow>> FindReferral(
+      absl::string_view ref_or_id) = 0;
+
+  // Up to selection.limit + 1 referrals (so a caller can tell there were
+  // more).
+  virtual absl::StatusOr<std::vector<ReferralRow>> SelectReferrals(
+      const ReferralSelection& selection) = 0;
+
+  // Every referral about the subject `subject_key` links to, oldest first.
+  virtual absl::StatusOr<std::vector<ReferralRow>> ReferralsBySubjectKey(
+      absl::string_view subject_key) = 0;
+
+  // The highest reference number used in `area` and `year` (0 if none).
+  virtual absl::StatusOr<int> MaxReferralSeq(absl::string_view area,
+                                             int year) = 0;
+
+  // The reply stored for (partner_id, request_id); nullopt if none.
+  virtual absl::StatusOr<std::optional<StoredReply>> FindReply(
+      absl::string_view partner_id, absl::string_view request_id) = 0;
+};
+
+}  // namespace hub::store
+
+#endif  // HUB_STORE_RECORD_STORE_H_

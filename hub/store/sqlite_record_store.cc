@@ -1,0 +1,204 @@
+// SqliteStore's RecordStore: referrals and stored replies (schema version 3).
+// Reads use the reading connection; writes run inside AppendAudit's
+// transaction, beside the events of the calls that make them.
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "common/status_macros.h"
+#include "hub/store/sqlite_store.h"
+
+namespace hub::store {
+namespace {
+
+using internal::SqliteError;
+using internal::Statement;
+
+constexpr char kReferralColumns[] =
+    "id, ref, area, year, seq, source_partner, referrer, subject_id, "
+    "subject_key, state, received_ms, version, record";
+
+ReferralRow ReferralFrom(const Statement& s) {
+  ReferralRow row;
+  row.id = s.Text(0);
+  row.ref = s.Text(1);
+  row.area = s.Text(2);
+  row.year = static_cast<int>(s.Int64(3));
+  row.seq = static_cast<int>(s.Int64(4));
+  row.source_partner_id = s.Text(5);
+  row.referrer_principal_id = s.Text(6);
+  row.subject_id = s.Text(7);
+  row.subject_key = s.Text(8);
+  row.state = static_cast<int>(s.Int64(9));
+  row.received_ms = s.Int64(10);
+  row.version = s.Int64(11);
+  row.record = s.Blob(12);
+  return row;
+}
+
+absl::StatusOr<std::vector<ReferralRow>> AllRows(Statement& select, sqlite3* db,
+                                                 absl::string_view path) {
+  std::vector<ReferralRow> rows;
+  int rc;
+  while ((rc = select.Step()) == SQLITE_ROW) {
+    rows.push_back(ReferralFrom(select));
+  }
+  if (rc != SQLITE_DONE) return SqliteError(db, "reading referrals", path);
+  return rows;
+}
+
+}  // namespace
+
+absl::Status SqliteStore::ApplyWrite(const RecordWrite& write) {
+  if (!write.referrals.empty()) {
+    ASSIGN_OR_RETURN(
+        Statement put,
+        Statement::Prepare(
+            db_,
+            absl::StrCat("INSERT OR REPLACE INTO referrals (", kReferralColumns,
+                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .c_str(),
+            path_));
+    for (const ReferralRow& row : write.referrals) {
+      put.Reset();
+      put.BindText(1, row.id);
+      put.BindText(2, row.ref);
+      put.BindText(3, row.area);
+      put.BindInt64(4, row.year);
+      put.BindInt64(5, row.seq);
+      put.BindText(6, row.source_partner_id);
+      put.BindText(7, row.referrer_principal_id);
+      put.BindText(8, row.subject_id);
+      put.BindText(9, row.subject_key);
+      put.BindInt64(10, row.state);
+      put.BindInt64(11, row.received_ms);
+      put.BindInt64(12, row.version);
+      put.BindBlob(13, row.record);
+      if (put.Step() != SQLITE_DONE) {
+        return SqliteError(db_, "storing a referral", path_);
+      }
+    }
+  }
+  if (write.reply.has_value()) {
+    ASSIGN_OR_RETURN(
+        Statement put,
+        Statement::Prepare(db_,
+                           "INSERT INTO replies (partner, request_id, "
+                           "principal, method, reply) VALUES (?, ?, ?, ?, ?)",
+                           path_));
+    const StoredReply& reply = *write.reply;
+    put.BindText(1, reply.partner_id);
+    put.BindText(2, reply.request_id);
+    put.BindText(3, reply.principal_id);
+    put.BindText(4, reply.method);
+    put.BindBlob(5, reply.reply);
+    if (put.Step() != SQLITE_DONE) {
+      return SqliteError(db_, "storing a request's reply", path_);
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::optional<ReferralRow>> SqliteStore::FindReferral(
+    absl::string_view ref_or_id) {
+  absl::MutexLock lock(&read_mu_);
+  ASSIGN_OR_RETURN(
+      Statement select,
+      Statement::Prepare(read_db_,
+                         absl::StrCat("SELECT ", kReferralColumns,
+                                      " FROM referrals WHERE ref = ?1 "
+                                      "UNION ALL SELECT ",
+                                      kReferralColumns,
+                                      " FROM referrals WHERE id = ?1 LIMIT 1")
+                             .c_str(),
+                         path_));
+  select.BindText(1, ref_or_id);
+  ASSIGN_OR_RETURN(std::vector<ReferralRow> rows,
+                   AllRows(select, read_db_, path_));
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+absl::StatusOr<std::vector<ReferralRow>> SqliteStore::SelectReferrals(
+    const ReferralSelection& selection) {
+  std::vector<std::string> who;
+  if (!selection.areas.empty()) {
+    std::vector<std::string> marks(selection.areas.size(), "?");
+    who.push_back(absl::StrCat("area IN (", absl::StrJoin(marks, ", "), ")"));
+  }
+  if (!selection.referrer_principal_id.empty()) who.push_back("referrer = ?");
+  if (who.empty()) return std::vector<ReferralRow>();
+  std::string sql =
+      absl::StrCat("SELECT ", kReferralColumns, " FROM referrals WHERE (",
+                   absl::StrJoin(who, " OR "), ")");
+  if (selection.state != 0) absl::StrAppend(&sql, " AND state = ?");
+  absl::StrAppend(&sql, " ORDER BY received_ms DESC, ref DESC LIMIT ?");
+
+  absl::MutexLock lock(&read_mu_);
+  ASSIGN_OR_RETURN(Statement select,
+                   Statement::Prepare(read_db_, sql.c_str(), path_));
+  int i = 1;
+  for (const std::string& area : selection.areas) select.BindText(i++, area);
+  if (!selection.referrer_principal_id.empty()) {
+    select.BindText(i++, selection.referrer_principal_id);
+  }
+  if (selection.state != 0) select.BindInt64(i++, selection.state);
+  select.BindInt64(i, static_cast<int64_t>(selection.limit) + 1);
+  return AllRows(select, read_db_, path_);
+}
+
+absl::StatusOr<std::vector<ReferralRow>> SqliteStore::ReferralsBySubjectKey(
+    absl::string_view subject_key) {
+  absl::MutexLock lock(&read_mu_);
+  ASSIGN_OR_RETURN(
+      Statement select,
+      Statement::Prepare(read_db_,
+                         absl::StrCat("SELECT ", kReferralColumns,
+                                      " FROM referrals WHERE subject_key = ? "
+                                      "ORDER BY received_ms, ref")
+                             .c_str(),
+                         path_));
+  select.BindText(1, subject_key);
+  return AllRows(select, read_db_, path_);
+}
+
+absl::StatusOr<int> SqliteStore::MaxReferralSeq(absl::string_view area,
+                                                int year) {
+  absl::MutexLock lock(&read_mu_);
+  ASSIGN_OR_RETURN(Statement select,
+                   Statement::Prepare(read_db_,
+                                      "SELECT COALESCE(MAX(seq), 0) FROM "
+                                      "referrals WHERE area = ? AND year = ?",
+                                      path_));
+  select.BindText(1, area);
+  select.BindInt64(2, year);
+  if (select.Step() != SQLITE_ROW) {
+    return SqliteError(read_db_, "reading referral numbers", path_);
+  }
+  return static_cast<int>(select.Int64(0));
+}
+
+absl::StatusOr<std::optional<StoredReply>> SqliteStore::FindReply(
+    absl::string_view partner_id, absl::string_view request_id) {
+  absl::MutexLock lock(&read_mu_);
+  ASSIGN_OR_RETURN(
+      Statement select,
+      Statement::Prepare(read_db_,
+                         "SELECT principal, method, reply FROM replies "
+                         "WHERE partner = ? AND request_id = ?",
+                         path_));
+  select.BindText(1, partner_id);
+  select.BindText(2, request_id);
+  const int rc = select.Step();
+  if (rc == SQLITE_DONE) return std::nullopt;
+  if (rc != SQLITE_ROW) {
+    return SqliteError(read_db_, "reading a request's reply", path_);
+  }
+  StoredReply reply;
+  reply.partner_id = std::string(partner_id);
+  reply.request_id = std::string(request_id);
+  reply.principal_id = select.Text(0);
+  reply.method = select.Text(1);
+  reply.reply = select.Blob(2);
+  return reply;
+}
+
+}  // namespace hub::store
