@@ -28,7 +28,8 @@ HubClient::HubClient(std::string address,
       channel_(std::move(channel)),
       identity_(prevent::hub::v1::IdentityService::NewStub(channel_)),
       policy_(prevent::hub::v1::PolicyService::NewStub(channel_)),
-      audit_(prevent::hub::v1::AuditService::NewStub(channel_)) {}
+      audit_(prevent::hub::v1::AuditService::NewStub(channel_)),
+      referral_(prevent::hub::v1::ReferralService::NewStub(channel_)) {}
 
 absl::StatusOr<std::unique_ptr<HubClient>> HubClient::Create(
     const prevent::config::v1::ClientProfile& profile,
@@ -193,6 +194,49 @@ absl::StatusOr<prevent::hub::v1::AuditQueryResponse> HubClient::QueryAudit(
   SetDeadline(context);
   prevent::hub::v1::AuditQueryResponse response;
   grpc::Status status = audit_->Query(&context, request, &response);
+  if (!status.ok()) return Explain(status);
+  return response;
+}
+
+absl::StatusOr<prevent::hub::v1::SubmitReferralResponse>
+HubClient::SubmitReferral(
+    const prevent::hub::v1::SubmitReferralRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  prevent::hub::v1::SubmitReferralResponse response;
+  grpc::Status status = referral_->Submit(&context, request, &response);
+  if (!status.ok()) return Explain(status);
+  return response;
+}
+
+absl::StatusOr<prevent::hub::v1::GetReferralResponse> HubClient::GetReferral(
+    const prevent::hub::v1::GetReferralRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  prevent::hub::v1::GetReferralResponse response;
+  grpc::Status status = referral_->Get(&context, request, &response);
+  if (!status.ok()) return Explain(status);
+  return response;
+}
+
+absl::StatusOr<prevent::hub::v1::ListReferralsResponse>
+HubClient::ListReferrals(
+    const prevent::hub::v1::ListReferralsRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  prevent::hub::v1::ListReferralsResponse response;
+  grpc::Status status = referral_->List(&context, request, &response);
+  if (!status.ok()) return Explain(status);
+  return response;
+}
+
+absl::StatusOr<prevent::hub::v1::TransitionReferralResponse>
+HubClient::TransitionReferral(
+    const prevent::hub::v1::TransitionReferralRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  prevent::hub::v1::TransitionReferralResponse response;
+  grpc::Status status = referral_->Transition(&context, request, &response);
   if (!status.ok()) return Explain(status);
   return response;
 }

@@ -48,6 +48,21 @@ class HubClient {
   absl::StatusOr<prevent::hub::v1::AuditQueryResponse> QueryAudit(
       const prevent::hub::v1::AuditQueryRequest& request);
 
+  // Referrals (ReferralService): submit one, read one or a list as the
+  // policy projects it for the caller and purpose, move one to a new state.
+  // Submit and Transition are idempotent by request.context().request_id;
+  // after UNAVAILABLE or DEADLINE_EXCEEDED the hub may or may not have acted,
+  // so retry with the same id.
+  absl::StatusOr<prevent::hub::v1::SubmitReferralResponse> SubmitReferral(
+      const prevent::hub::v1::SubmitReferralRequest& request);
+  absl::StatusOr<prevent::hub::v1::GetReferralResponse> GetReferral(
+      const prevent::hub::v1::GetReferralRequest& request);
+  absl::StatusOr<prevent::hub::v1::ListReferralsResponse> ListReferrals(
+      const prevent::hub::v1::ListReferralsRequest& request);
+  absl::StatusOr<prevent::hub::v1::TransitionReferralResponse>
+  TransitionReferral(
+      const prevent::hub::v1::TransitionReferralRequest& request);
+
  private:
   HubClient(std::string address, std::shared_ptr<grpc::Channel> channel);
 
@@ -61,6 +76,7 @@ class HubClient {
   std::unique_ptr<prevent::hub::v1::IdentityService::Stub> identity_;
   std::unique_ptr<prevent::hub::v1::PolicyService::Stub> policy_;
   std::unique_ptr<prevent::hub::v1::AuditService::Stub> audit_;
+  std::unique_ptr<prevent::hub::v1::ReferralService::Stub> referral_;
 };
 
 }  // namespace hub::client

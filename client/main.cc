@@ -2,6 +2,7 @@
 //   hubctl --profile DIR whoami [--json]
 //   hubctl --profile DIR policy explain --action A --resource R --purpose P ...
 //   hubctl --profile DIR audit query|verify|export ...
+//   hubctl --profile DIR referral template|submit|list|show|transition ...
 // Exit codes: 0 ok, 1 usage or local set-up, 2 refused or not found,
 // 3 hub unavailable, 4 integrity failure (see client/exit_codes.h).
 #include <grpc/support/log.h>
@@ -15,6 +16,7 @@
 #include "client/commands/audit_verify_command.h"
 #include "client/commands/command_env.h"
 #include "client/commands/policy_explain_command.h"
+#include "client/commands/referral_command.h"
 #include "client/commands/whoami_command.h"
 #include "client/exit_codes.h"
 
@@ -49,6 +51,7 @@ int main(int argc, char** argv) {
   hub::client::AuditQueryCommand audit_query(*audit);
   hub::client::AuditVerifyCommand audit_verify(*audit);
   hub::client::AuditExportCommand audit_export(*audit);
+  hub::client::ReferralCommand referral(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -61,6 +64,7 @@ int main(int argc, char** argv) {
   if (audit_query.selected()) status = audit_query.Run(env);
   if (audit_verify.selected()) status = audit_verify.Run(env);
   if (audit_export.selected()) status = audit_export.Run(env);
+  if (referral.selected()) status = referral.Run(env);
   if (!status.ok()) {
     std::cerr << "hubctl: " << status.message() << "\n";
   }
