@@ -74,6 +74,24 @@ inline rec::ReferralSubmission ChildSubmission() {
   return s;
 }
 
+// Another adult, unrelated to Ryan Marsh: Dylan Hart, whom a probation
+// officer's concern reached the NHS trust about.
+inline rec::ReferralSubmission OtherAdultSubmission() {
+  rec::ReferralSubmission s = AdultSubmission();
+  rec::Subject& subject = *s.mutable_subject();
+  subject.mutable_identity()->set_forenames("Dylan");
+  subject.mutable_identity()->set_surname("Hart");
+  subject.mutable_identity()->clear_aliases();
+  subject.mutable_identity()->set_dob("1999-08-05");
+  subject.mutable_addresses(0)->set_lines("3 Tanner's Yard, Wexcombe");
+  subject.mutable_addresses(0)->set_postcode("ZZ1 7QA");
+  subject.clear_phones();
+  subject.mutable_local_identifiers(0)->set_value("999 765 4323");
+  s.mutable_related_persons(0)->set_relationship(rec::RelatedPerson::SIBLING);
+  s.mutable_related_persons(0)->set_name("Kerry Hart");
+  return s;
+}
+
 }  // namespace hub::testing
 
 #endif  // HUB_TESTS_REFERRAL_SAMPLES_H_

@@ -105,7 +105,64 @@ walkthrough() {
   explain u-drwhit --as U-HOKORO --action READ --resource CASE --purpose PREVENT_SCREENING ||
     echo "(exit $?: another principal's access is hidden from the NHS lead)"
   echo
+  story1
   story4
+}
+
+# Story 1: referrals submitted by their referrers (SPEC §5.3), and what each
+# partner sees of the same referral (docs/referrals.md).
+story1() {
+  referral() {
+    local user=$1
+    shift
+    echo "-- hubctl --profile .demo/profiles/$user referral $*"
+    "$hubctl" --profile "$demo/profiles/$user" referral "$@"
+  }
+  # Submits FILE as USER with REQUEST_ID; prints the reference the hub gave.
+  submit() {
+    "$hubctl" --profile "$demo/profiles/$1" referral submit "$root/deploy/demo/referrals/$2" \
+      --request-id "$3" --json | sed -n 's/.*"referral_ref": "\([^"]*\)".*/\1/p'
+  }
+  echo "== Story 1: an NHS referral, and what each partner sees of it"
+  echo "# The community nurse submits the referral about Ryan Marsh (T1)"
+  referral u-nurse submit "$root/deploy/demo/referrals/000123-ryan-marsh.textproto" \
+    --request-id demo-000123
+  ryan=$(submit u-nurse 000123-ryan-marsh.textproto demo-000123)
+  echo "# A retry with the same request id returns the first answer; nothing is stored twice"
+  referral u-nurse submit "$root/deploy/demo/referrals/000123-ryan-marsh.textproto" \
+    --request-id demo-000123
+  echo "# An immediate risk is not a Prevent referral: the client says to call 999"
+  referral u-nurse submit "$root/deploy/demo/referrals/immediate-risk.textproto" ||
+    echo "(exit $?: refused, nothing sent)"
+  echo "# The referrer sees a status bucket, and later approved feedback (F50)"
+  referral u-nurse show "$ryan"
+  echo "# The coordinator sees the agreed subset: no political opinion, criminal or ethnicity data (F12)"
+  referral u-hokoro show "$ryan"
+  echo "# The SO15 gateway sees the full referral (F05)"
+  referral u-dsallenby show "$ryan" --purpose PREVENT_REFERRAL_SUBMISSION
+  echo "# A school sees nothing: the same answer as for a referral that does not exist"
+  referral u-rcaldwell show "$ryan" || echo "(exit $?: not found)"
+  echo "# The school's referrals: a child (the MASH is notified, T2) and a third referral"
+  echo "# about the same pupil within 24 months (the repeat-referral flag, P18)"
+  callum=$(submit u-rcaldwell 000101-callum-reeve.textproto demo-000101)
+  submit u-rcaldwell 000117-jordan-pike.textproto demo-000117-a >/dev/null
+  submit u-rcaldwell 000117-jordan-pike.textproto demo-000117-b >/dev/null
+  submit u-rcaldwell 000117-jordan-pike.textproto demo-000117-c >/dev/null
+  submit u-imercer 000140-gary-dunmore.textproto demo-000140 >/dev/null
+  echo "# The MASH sees the minimised set for the child (F03)"
+  referral u-mash1 show "$callum"
+  echo "# The coordinator's list of the area's referrals; the referrer's list of their own"
+  referral u-hokoro list
+  referral u-rcaldwell list
+  echo "# Screening starts (T3); the gateway takes the case to the police gateway (T5)"
+  referral u-hokoro transition "$ryan" --to SCREENING --reason "Initial suitability discussion with SO15"
+  referral u-hokoro transition "$ryan" --to POLICE_GATEWAY --reason "Ready for the gateway" ||
+    echo "(exit $?: T5 is the CT gateway's move)"
+  referral u-dsallenby transition "$ryan" --to POLICE_GATEWAY --reason "Deconfliction checks to run" \
+    --justification "Gateway assessment of referral $ryan"
+  referral u-nurse show "$ryan"
+  echo
+  demo_referral=$ryan
 }
 
 # Story 4: who shared what with whom, and proof that the log was not
@@ -120,10 +177,9 @@ story4() {
   echo "== Story 4: the audit log recorded every call above, allowed or refused"
   echo "# The coordinator: what did the NHS trust send or receive, under which rule (AQ2)?"
   audit u-hokoro query --partner P-NHS1 --justification "Quarterly ISA assurance"
-  echo "# The LA DPO: every refusal (AQ3), and who saw the demo referral (AQ1;"
-  echo "# referrals arrive with the referral service, so none yet)"
+  echo "# The LA DPO: every refusal (AQ3), and who received or saw the NHS referral (AQ1)"
   audit u-lbwdpo query --denials
-  audit u-lbwdpo query --subject PRV-WXC-2025-000123
+  audit u-lbwdpo query --subject "$demo_referral"
   audit u-hokoro query --denials || echo "(exit $?: AQ3 is the DPO's query, not the coordinator's)"
   echo "# Every hubctl keeps the checkpoints the hub signed; verify proves the log extends them"
   audit u-hokoro verify

@@ -596,6 +596,62 @@ TEST_F(FailingDiskTest, FailsClosedAndRecoversWithTheNextAppend) {
   EXPECT_THAT(store_->CheckIntegrity(), IsOk());
 }
 
+// TESTING I4: a call's data change commits in the same transaction as its
+// event, so neither is durable without the other.
+TEST_F(FailingDiskTest, ADataChangeCommitsWithItsEventOrNotAtAll) {
+  std::unique_ptr<GroupCommitAuditLog> log = OpenLog(RecordingOptions());
+  ASSERT_NE(log, nullptr);
+  auto write_of = [](const std::string& ref) {
+    store::RecordWrite write;
+    store::ReferralRow row;
+    row.id = "id-" + ref;
+    row.ref = ref;
+    row.area = "WXC";
+    row.year = 2026;
+    row.seq = static_cast<int>(ref.back() - '0');
+    row.source_partner_id = "P-A";
+    row.referrer_principal_id = "U-A";
+    row.subject_id = "S-1";
+    row.subject_key = "key";
+    row.state = 2;
+    row.version = 1;
+    row.record = "record";
+    write.referrals.push_back(row);
+    write.reply = store::StoredReply{"P-A", "request-" + ref, "U-A", "m", "r"};
+    return write;
+  };
+  const store::RecordWrite first = write_of("PRV-1");
+  ASSERT_THAT(log->Append(Event(0), &first), IsOk());
+
+  store::SetFaultVfsFailing(true);
+  const store::RecordWrite refused = write_of("PRV-2");
+  EXPECT_THAT(log->Append(Event(1), &refused),
+              StatusIs(absl::StatusCode::kUnavailable, ::testing::_));
+  store::SetFaultVfsFailing(false);
+
+  EXPECT_THAT(EventIds(*store_), ElementsAre("event-0"));
+  absl::StatusOr<std::optional<store::ReferralRow>> stored =
+      store_->FindReferral("PRV-1");
+  ASSERT_THAT(stored, IsOk());
+  ASSERT_TRUE(stored->has_value());
+  EXPECT_EQ((*stored)->id, "id-PRV-1");
+  absl::StatusOr<std::optional<store::ReferralRow>> lost =
+      store_->FindReferral("PRV-2");
+  ASSERT_THAT(lost, IsOk());
+  EXPECT_FALSE(lost->has_value());
+  absl::StatusOr<std::optional<store::StoredReply>> reply =
+      store_->FindReply("P-A", "request-PRV-2");
+  ASSERT_THAT(reply, IsOk());
+  EXPECT_FALSE(reply->has_value());
+
+  // Once the disk works again the same change goes in with its event.
+  ASSERT_THAT(log->Append(Event(2), &refused), IsOk());
+  EXPECT_THAT(EventIds(*store_), ElementsAre("event-0", "event-2"));
+  stored = store_->FindReferral("id-PRV-2");
+  ASSERT_THAT(stored, IsOk());
+  EXPECT_TRUE(stored->has_value());
+}
+
 TEST_F(FailingDiskTest, RecoversByProbingWhileIdle) {
   GroupCommitAuditLog::Options options = RecordingOptions();
   options.probe_interval = absl::Milliseconds(1);

@@ -185,8 +185,11 @@ absl::Status AddPriorReferrals(store::RecordStore& store, const Call& call,
   out.clear_prior_referral_ids();
   int within_24m = 0;
   for (store::ReferralRow& row : rows) {
-    if (row.id == referral.row.id || row.received_ms > referral.row.received_ms)
+    // Earlier ones only: by time received, then by reference.
+    if (std::make_pair(row.received_ms, row.ref) >=
+        std::make_pair(referral.row.received_ms, referral.row.ref)) {
       continue;
+    }
     ASSIGN_OR_RETURN(Stored prior, Parse(std::move(row)));
     const policy::Decision decision =
         DecideFor(call.peer(), pb::READ, ResourceOf(prior), context.purpose(),
@@ -362,9 +365,13 @@ grpc::Status ReferralService::Get(grpc::ServerContext* context,
       call.SetSubject(found->row.subject_id);
       call.SetReferral(found->row.ref);
     }
-    RETURN_IF_ERROR(call.Authorize(
-        pb::READ, found.has_value() ? ResourceOf(*found) : missing, ctx,
-        Visibility::kHidden));
+    // Hidden or missing, the answer names only what the caller asked for.
+    if (!call.Authorize(pb::READ,
+                        found.has_value() ? ResourceOf(*found) : missing, ctx,
+                        Visibility::kHidden)
+             .ok()) {
+      return NotFound(pb::CASE, request->referral());
+    }
     if (!found.has_value()) return NotFound(pb::CASE, request->referral());
 
     rec::CaseFile file = found->file;
@@ -484,9 +491,12 @@ grpc::Status ReferralService::Transition(
       call.SetSubject(found->row.subject_id);
       call.SetReferral(found->row.ref);
     }
-    RETURN_IF_ERROR(call.Authorize(
-        pb::UPDATE, found.has_value() ? ResourceOf(*found) : missing, ctx,
-        Visibility::kHidden));
+    if (!call.Authorize(pb::UPDATE,
+                        found.has_value() ? ResourceOf(*found) : missing, ctx,
+                        Visibility::kHidden)
+             .ok()) {
+      return NotFound(pb::CASE, request->referral());
+    }
     if (!found.has_value()) return NotFound(pb::CASE, request->referral());
 
     ASSIGN_OR_RETURN(std::optional<std::string> replay,
