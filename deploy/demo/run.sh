@@ -121,7 +121,7 @@ story1() {
   # Submits FILE as USER with REQUEST_ID; prints the reference the hub gave.
   submit() {
     "$hubctl" --profile "$demo/profiles/$1" referral submit "$root/deploy/demo/referrals/$2" \
-      --request-id "$3" --json | sed -n 's/.*"referral_ref": "\([^"]*\)".*/\1/p'
+      --request-id "$3" --json | sed -n 's/.*"referral_ref": *"\([^"]*\)".*/\1/p'
   }
   echo "== Story 1: an NHS referral, and what each partner sees of it"
   echo "# The community nurse submits the referral about Ryan Marsh (T1)"

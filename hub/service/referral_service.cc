@@ -228,7 +228,14 @@ grpc::Status ReferralService::Submit(grpc::ServerContext* context,
 
     const AuthenticatedPeer& peer = call.peer();
     call.Hold(Lock(absl::StrCat(peer.partner->id(), "/", ctx.request_id())));
-    const std::string id = audit::NewEventId(call.now());
+    ASSIGN_OR_RETURN(std::optional<std::string> replay,
+                     Replay(*store_, call, kSubmit, ctx.request_id()));
+    if (replay.has_value() && !response->ParseFromString(*replay)) {
+      return absl::DataLossError("the stored reply is damaged");
+    }
+    // A retry is decided, and audited, against the referral it made.
+    const std::string id = replay.has_value() ? response->referral_id()
+                                              : audit::NewEventId(call.now());
     const std::string area = AreaOf(submission.subject());
     policy::Resource resource;
     resource.record = pb::CASE;
@@ -243,13 +250,8 @@ grpc::Status ReferralService::Submit(grpc::ServerContext* context,
     RETURN_IF_ERROR(
         call.Authorize(pb::SEND, resource, ctx, Visibility::kKnownToCaller));
 
-    ASSIGN_OR_RETURN(std::optional<std::string> replay,
-                     Replay(*store_, call, kSubmit, ctx.request_id()));
     if (replay.has_value()) {
       // A retry: the first answer again, and nothing collected twice.
-      if (!response->ParseFromString(*replay)) {
-        return absl::DataLossError("the stored reply is damaged");
-      }
       call.SetOperation(prevent::audit::v1::CONSULT);
       call.SetReferral(response->referral_ref());
       return absl::OkStatus();
