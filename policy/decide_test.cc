@@ -978,10 +978,10 @@ std::vector<Row> Rows() {
                .From("P-NHS1")
                .In(pb::POLICE_GATEWAY),
            NOT_MET, "F13", pb::JUSTIFICATION_TEXT),
-      Deny("F13", kWrongState, "QueryAtPanel",
+      Deny("F13", kWrongState, "QueryOnceWithdrawn",
            Ask("U-DSALLENBY", QUERY, CASE, kDeconflict)
                .From("P-NHS1")
-               .In(pb::PANEL_LISTED)
+               .In(pb::WITHDRAWN)
                .Justified(),
            pb::WRONG_WORKFLOW_STATE, "F13"),
       Deny("F13", kOutOfScope, "QueryInAnotherArea",
@@ -1338,6 +1338,45 @@ std::vector<Row> Rows() {
                .Marked(kSecret),
            pb::MARKING_ABOVE_LIMIT, "F50"),
 
+      // --- F51: a referrer may withdraw their own referral before screening
+      // ---
+      Allow("F51", "WithdrawByNhsReferrer",
+            Ask("U-NURSE", UPDATE, CASE, kSubmit)
+                .From("P-NHS1")
+                .Owner("U-NURSE")
+                .In(pb::SUBMITTED)),
+      Deny("F51", kOutOfScope, "WithdrawAnotherReferrersReferral",
+           Ask("U-RCALDWELL", UPDATE, CASE, kSubmit)
+               .From("P-SCH1")
+               .Owner("U-DSL2")
+               .In(pb::SUBMITTED),
+           pb::OUT_OF_SCOPE, "F51"),
+      Deny("F51", kWrongState, "WithdrawWhileScreening",
+           Ask("U-NURSE", UPDATE, CASE, kSubmit)
+               .From("P-NHS1")
+               .Owner("U-NURSE")
+               .In(pb::SCREENING),
+           pb::WRONG_WORKFLOW_STATE, "F51"),
+      Deny("F51", kWrongPurpose, "WithdrawForFeedback",
+           Ask("U-NURSE", UPDATE, CASE, kFeedback)
+               .From("P-NHS1")
+               .Owner("U-NURSE")
+               .In(pb::SUBMITTED),
+           pb::PURPOSE_NOT_IN_RULE, "F51"),
+      Deny("F51", kWrongRole, "WithdrawBySchoolHead",
+           Ask("U-HEAD1", UPDATE, CASE, kSubmit)
+               .From("P-SCH1")
+               .Owner("U-HEAD1")
+               .In(pb::SUBMITTED),
+           pb::ROLE_NOT_IN_RULE, "F12"),
+      Deny("F51", kMarking, "WithdrawSecret",
+           Ask("U-NURSE", UPDATE, CASE, kSubmit)
+               .From("P-NHS1")
+               .Owner("U-NURSE")
+               .In(pb::SUBMITTED)
+               .Marked(kSecret),
+           pb::MARKING_ABOVE_LIMIT, "F51"),
+
       // --- F60: the coordinator may have anyone's access explained ---
       Allow("F60", "CoordinatorReadsAnothersAccess",
             Ask("U-HOKORO", READ, ACCESS, kAudit)
@@ -1570,7 +1609,7 @@ TEST(DemoRuleTableTest, CoversEveryRuleAndEveryWayItRefuses) {
           << pb::Requirement_Name(requirement);
     }
   }
-  EXPECT_EQ(flows, 21);
+  EXPECT_EQ(flows, 22);
   for (const StandingRule& standing : file.standing_rules()) {
     SCOPED_TRACE(standing.id());
     EXPECT_TRUE(has(standing.id(), kAllow));
@@ -2108,7 +2147,8 @@ TEST(ProjectionOfDecisionsTest, NarrowRulesReleaseOnlyTheirFields) {
   EXPECT_EQ(file.related_persons_size(), 2);
   EXPECT_FALSE(file.referral().concern_summary().empty());
   EXPECT_EQ(file.referral().complex_needs_size(), 2);
-  EXPECT_TRUE(file.referral().referral_ref().empty());
+  // The reference, so the MASH can name the referral it was notified of.
+  EXPECT_FALSE(file.referral().referral_ref().empty());
   EXPECT_FALSE(file.has_gateway());
 }
 
@@ -2157,7 +2197,7 @@ TEST(DemoPolicyTest, CandidatesAreInFileOrder) {
             "F01 F02 F03 F04 F05 F06 F07 F08 F09 F10 F11 F12 F13 F20 F30 F50");
   EXPECT_EQ(ids(Demo().Candidates(pb::CASE, pb::SEND)),
             "F01 F02 F04 F05 F06 F07 F08 F09 F10 F20 F30");
-  EXPECT_EQ(ids(Demo().Candidates(pb::CASE, pb::UPDATE)), "F12 F13");
+  EXPECT_EQ(ids(Demo().Candidates(pb::CASE, pb::UPDATE)), "F12 F13 F51");
   EXPECT_EQ(ids(Demo().Candidates(pb::CASE, pb::QUERY)), "F13");
   EXPECT_EQ(ids(Demo().Candidates(pb::ACCESS, pb::READ)), "S02 F60");
   EXPECT_EQ(ids(Demo().Candidates(pb::IDENTITY, pb::READ)), "S01");
@@ -2423,7 +2463,7 @@ TEST(DecidePropertyTest, ReleasesOnlyWhatTheCitedRuleAllows) {
   // the demo can give: all but REASON_UNSPECIFIED, and PARTNER_NOT_ACTIVE,
   // AGREEMENT_NOT_ACTIVE and NO_LEGAL_BASIS (every demo partner is ACTIVE,
   // the agreement ACTIVE, every party has a legal basis).
-  EXPECT_EQ(allowed_by_rule.size(), 22u);
+  EXPECT_EQ(allowed_by_rule.size(), 23u);
   EXPECT_EQ(reasons.size(), 15u);
 }
 
