@@ -205,6 +205,28 @@ absl::Status AddPriorReferrals(store::RecordStore& store, const Call& call,
   return absl::OkStatus();
 }
 
+// Decides `action` on the referral the caller named as `key` (`found`, or
+// none). Hidden or missing, the answer is NOT_FOUND naming only `key`.
+absl::Status AuthorizeReferral(Call& call, policy::Action action,
+                               const std::optional<Stored>& found,
+                               absl::string_view key,
+                               const api::RequestContext& context) {
+  policy::Resource missing;
+  missing.record = pb::CASE;
+  missing.id = key;
+  if (found.has_value()) {
+    call.SetSubject(found->row.subject_id);
+    call.SetReferral(found->row.ref);
+  }
+  if (!call.Authorize(action, found.has_value() ? ResourceOf(*found) : missing,
+                      context, Visibility::kHidden)
+           .ok() ||
+      !found.has_value()) {
+    return NotFound(pb::CASE, key);
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 std::unique_lock<std::mutex> ReferralService::Lock(absl::string_view key) {
@@ -360,21 +382,8 @@ grpc::Status ReferralService::Get(grpc::ServerContext* context,
     RETURN_IF_ERROR(CheckReferralKey(request->referral()));
     ASSIGN_OR_RETURN(std::optional<Stored> found,
                      Load(*store_, request->referral()));
-    policy::Resource missing;
-    missing.record = pb::CASE;
-    missing.id = request->referral();
-    if (found.has_value()) {
-      call.SetSubject(found->row.subject_id);
-      call.SetReferral(found->row.ref);
-    }
-    // Hidden or missing, the answer names only what the caller asked for.
-    if (!call.Authorize(pb::READ,
-                        found.has_value() ? ResourceOf(*found) : missing, ctx,
-                        Visibility::kHidden)
-             .ok()) {
-      return NotFound(pb::CASE, request->referral());
-    }
-    if (!found.has_value()) return NotFound(pb::CASE, request->referral());
+    RETURN_IF_ERROR(
+        AuthorizeReferral(call, pb::READ, found, request->referral(), ctx));
 
     rec::CaseFile file = found->file;
     RETURN_IF_ERROR(AddPriorReferrals(*store_, call, ctx, *found, &file));
@@ -486,20 +495,8 @@ grpc::Status ReferralService::Transition(
       call.Hold(Lock(found->row.id));
       ASSIGN_OR_RETURN(found, Load(*store_, found->row.id));
     }
-    policy::Resource missing;
-    missing.record = pb::CASE;
-    missing.id = request->referral();
-    if (found.has_value()) {
-      call.SetSubject(found->row.subject_id);
-      call.SetReferral(found->row.ref);
-    }
-    if (!call.Authorize(pb::UPDATE,
-                        found.has_value() ? ResourceOf(*found) : missing, ctx,
-                        Visibility::kHidden)
-             .ok()) {
-      return NotFound(pb::CASE, request->referral());
-    }
-    if (!found.has_value()) return NotFound(pb::CASE, request->referral());
+    RETURN_IF_ERROR(
+        AuthorizeReferral(call, pb::UPDATE, found, request->referral(), ctx));
 
     ASSIGN_OR_RETURN(std::optional<std::string> replay,
                      Replay(*store_, call, kTransition, ctx.request_id()));
