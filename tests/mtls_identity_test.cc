@@ -27,6 +27,7 @@
 #include "hub/store/fault_vfs.h"
 #include "proto/audit.pb.h"
 #include "proto/hub.grpc.pb.h"
+#include "tests/audit_events.h"
 #include "tests/referral_samples.h"
 
 namespace hub {
@@ -86,26 +87,7 @@ grpc::Status HealthCheck(const std::shared_ptr<grpc::Channel>& channel,
   return result;
 }
 
-// The audit events a hub database holds, in log order, read with a
-// connection of our own (WAL lets us read while the hub writes).
-std::vector<prevent::audit::v1::AuditEvent> AuditEvents(
-    const std::string& path) {
-  std::vector<prevent::audit::v1::AuditEvent> events;
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
-      SQLITE_OK) {
-    sqlite3_stmt* stmt = nullptr;
-    sqlite3_prepare_v2(db, "SELECT event FROM audit_events ORDER BY leaf_index",
-                       -1, &stmt, nullptr);
-    while (stmt != nullptr && sqlite3_step(stmt) == SQLITE_ROW) {
-      events.emplace_back().ParseFromArray(sqlite3_column_blob(stmt, 0),
-                                           sqlite3_column_bytes(stmt, 0));
-    }
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close_v2(db);
-  return events;
-}
+using testing::AuditEvents;
 
 class MtlsIdentityTest : public ::testing::Test {
  protected:

@@ -34,6 +34,7 @@
 #include "hub/store/fault_vfs.h"
 #include "proto/audit.pb.h"
 #include "proto/hub.grpc.pb.h"
+#include "tests/audit_events.h"
 #include "tests/referral_samples.h"
 
 namespace hub {
@@ -79,25 +80,7 @@ std::string Bytes(const google::protobuf::Message& message) {
   return out;
 }
 
-// The audit events a hub database holds, in log order, read with a
-// connection of our own (WAL lets us read while the hub writes).
-std::vector<ab::AuditEvent> AuditEvents(const std::string& path) {
-  std::vector<ab::AuditEvent> events;
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
-      SQLITE_OK) {
-    sqlite3_stmt* stmt = nullptr;
-    sqlite3_prepare_v2(db, "SELECT event FROM audit_events ORDER BY leaf_index",
-                       -1, &stmt, nullptr);
-    while (stmt != nullptr && sqlite3_step(stmt) == SQLITE_ROW) {
-      events.emplace_back().ParseFromArray(sqlite3_column_blob(stmt, 0),
-                                           sqlite3_column_bytes(stmt, 0));
-    }
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close_v2(db);
-  return events;
-}
+using testing::AuditEvents;
 
 // The single integer `sql` selects from the hub database at `path`, or -1 if
 // the query fails.

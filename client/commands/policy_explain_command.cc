@@ -1,11 +1,10 @@
 #include "client/commands/policy_explain_command.h"
 
-#include <google/protobuf/descriptor.h>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "client/audit_trust.h"
+#include "client/commands/enum_flag.h"
 #include "client/commands/print_json.h"
 #include "client/hub_client.h"
 #include "client/profile.h"
@@ -15,24 +14,6 @@ namespace hub::client {
 namespace {
 
 namespace pb = ::prevent::policy::v1;
-using ::google::protobuf::EnumDescriptor;
-
-// Parses `value` (any case) as a value of `type`, skipping *_UNSPECIFIED;
-// the error names `flag` and lists what is accepted.
-absl::StatusOr<int> ParseEnum(const EnumDescriptor* type,
-                              const std::string& flag,
-                              const std::string& value) {
-  std::vector<std::string> names;
-  for (int i = 0; i < type->value_count(); ++i) {
-    const std::string& name = type->value(i)->name();
-    if (type->value(i)->number() == 0) continue;
-    if (name == absl::AsciiStrToUpper(value)) return type->value(i)->number();
-    names.push_back(name);
-  }
-  return absl::InvalidArgumentError(absl::StrCat(flag, ": unknown value '",
-                                                 value, "'; use one of ",
-                                                 absl::StrJoin(names, ", ")));
-}
 
 // --fact names and what they set on the request.
 struct Fact {
@@ -125,15 +106,15 @@ PolicyExplainCommand::BuildRequest() const {
   request.mutable_context()->set_purpose(pb::AUDIT_AND_ASSURANCE);
   request.set_principal_id(as_);
   ASSIGN_OR_RETURN(int action,
-                   ParseEnum(pb::Action_descriptor(), "--action", action_));
+                   ParseEnumFlag(pb::Action_descriptor(), "--action", action_));
   request.set_action(static_cast<pb::Action>(action));
-  ASSIGN_OR_RETURN(int purpose,
-                   ParseEnum(pb::Purpose_descriptor(), "--purpose", purpose_));
+  ASSIGN_OR_RETURN(int purpose, ParseEnumFlag(pb::Purpose_descriptor(),
+                                              "--purpose", purpose_));
   request.set_purpose(static_cast<pb::Purpose>(purpose));
 
   prevent::hub::v1::ResourceDescription& r = *request.mutable_resource();
-  ASSIGN_OR_RETURN(int record, ParseEnum(pb::RecordClass_descriptor(),
-                                         "--resource", resource_));
+  ASSIGN_OR_RETURN(int record, ParseEnumFlag(pb::RecordClass_descriptor(),
+                                             "--resource", resource_));
   r.set_record(static_cast<pb::RecordClass>(record));
   r.set_id(id_);
   r.set_source_partner_id(source_);
@@ -141,13 +122,13 @@ PolicyExplainCommand::BuildRequest() const {
   r.set_addressed_partner_id(addressed_to_);
   r.set_area(area_);
   if (!state_.empty()) {
-    ASSIGN_OR_RETURN(int state, ParseEnum(pb::ReferralState_descriptor(),
-                                          "--state", state_));
+    ASSIGN_OR_RETURN(int state, ParseEnumFlag(pb::ReferralState_descriptor(),
+                                              "--state", state_));
     r.set_state(static_cast<pb::ReferralState>(state));
   }
   if (!audience_.empty()) {
-    ASSIGN_OR_RETURN(int audience, ParseEnum(pb::Audience_descriptor(),
-                                             "--audience", audience_));
+    ASSIGN_OR_RETURN(int audience, ParseEnumFlag(pb::Audience_descriptor(),
+                                                 "--audience", audience_));
     r.set_audience(static_cast<pb::Audience>(audience));
   }
   if (!marking_.empty()) {
@@ -157,8 +138,8 @@ PolicyExplainCommand::BuildRequest() const {
       r.mutable_marking()->set_sensitive(true);
     } else {
       ASSIGN_OR_RETURN(int tier,
-                       ParseEnum(pb::SecurityMarking::Tier_descriptor(),
-                                 "--marking", marking_));
+                       ParseEnumFlag(pb::SecurityMarking::Tier_descriptor(),
+                                     "--marking", marking_));
       r.mutable_marking()->set_tier(
           static_cast<pb::SecurityMarking::Tier>(tier));
     }

@@ -11,6 +11,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "common/status_macros.h"
+#include "common/utf8.h"
 #include "google/protobuf/descriptor.h"
 #include "google/protobuf/repeated_field.h"
 #include "hub/referrals/nhs_number.h"
@@ -58,46 +59,6 @@ bool IsBlank(absl::string_view value) {
 // are one line; descriptions may run to several.
 enum class Lines { kOne, kMany };
 
-// Decodes the UTF-8 sequence at `text[*pos]` and advances `*pos` past it.
-// Returns -1, leaving `*pos` alone, for a truncated or overlong sequence, a
-// surrogate or anything above U+10FFFF.
-int32_t NextCodePoint(absl::string_view text, size_t* pos) {
-  const auto byte = [&](size_t i) {
-    return static_cast<uint32_t>(static_cast<unsigned char>(text[i]));
-  };
-  const uint32_t lead = byte(*pos);
-  size_t len;
-  uint32_t cp;
-  uint32_t min;
-  if (lead < 0x80) {
-    ++*pos;
-    return static_cast<int32_t>(lead);
-  } else if ((lead & 0xE0) == 0xC0) {
-    len = 2;
-    cp = lead & 0x1F;
-    min = 0x80;
-  } else if ((lead & 0xF0) == 0xE0) {
-    len = 3;
-    cp = lead & 0x0F;
-    min = 0x800;
-  } else if ((lead & 0xF8) == 0xF0) {
-    len = 4;
-    cp = lead & 0x07;
-    min = 0x10000;
-  } else {
-    return -1;
-  }
-  if (text.size() - *pos < len) return -1;
-  for (size_t i = 1; i < len; ++i) {
-    const uint32_t b = byte(*pos + i);
-    if ((b & 0xC0) != 0x80) return -1;
-    cp = (cp << 6) | (b & 0x3F);
-  }
-  if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return -1;
-  *pos += len;
-  return static_cast<int32_t>(cp);
-}
-
 bool IsControl(int32_t cp, Lines lines) {
   if (lines == Lines::kMany && (cp == '\t' || cp == '\n' || cp == '\r')) {
     return false;
@@ -112,7 +73,7 @@ absl::Status CheckText(absl::string_view path, absl::string_view value,
   size_t chars = 0;
   bool has_control = false;
   for (size_t pos = 0; pos < value.size(); ++chars) {
-    const int32_t cp = NextCodePoint(value, &pos);
+    const int32_t cp = common::NextCodePoint(value, &pos);
     if (cp < 0) return Invalid(path, "not valid UTF-8; send the text as UTF-8");
     has_control = has_control || IsControl(cp, lines);
   }

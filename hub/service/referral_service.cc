@@ -10,6 +10,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
 #include "common/status_macros.h"
+#include "common/utf8.h"
 #include "hub/audit/event_id.h"
 #include "hub/referrals/lifecycle.h"
 #include "hub/referrals/submission_validator.h"
@@ -54,20 +55,6 @@ struct Stored {
   rec::CaseFile file;
 };
 
-absl::StatusOr<std::optional<Stored>> Load(store::RecordStore& store,
-                                           absl::string_view ref_or_id) {
-  ASSIGN_OR_RETURN(std::optional<store::ReferralRow> row,
-                   store.FindReferral(ref_or_id));
-  if (!row.has_value()) return std::nullopt;
-  Stored stored;
-  if (!stored.file.ParseFromString(row->record)) {
-    return absl::DataLossError(
-        absl::StrCat("referral ", row->ref, " is stored damaged"));
-  }
-  stored.row = std::move(*row);
-  return stored;
-}
-
 absl::StatusOr<Stored> Parse(store::ReferralRow row) {
   Stored stored;
   if (!stored.file.ParseFromString(row.record)) {
@@ -76,6 +63,14 @@ absl::StatusOr<Stored> Parse(store::ReferralRow row) {
   }
   stored.row = std::move(row);
   return stored;
+}
+
+absl::StatusOr<std::optional<Stored>> Load(store::RecordStore& store,
+                                           absl::string_view ref_or_id) {
+  ASSIGN_OR_RETURN(std::optional<store::ReferralRow> row,
+                   store.FindReferral(ref_or_id));
+  if (!row.has_value()) return std::nullopt;
+  return Parse(std::move(*row));
 }
 
 void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
@@ -322,7 +317,7 @@ grpc::Status ReferralService::Submit(grpc::ServerContext* context,
     referral.set_referral_id(id);
     referral.set_referral_ref(ref);
     referral.set_state(pb::SUBMITTED);
-    referral.set_status_bucket(rec::Referral::RECEIVED);
+    referral.set_status_bucket(referrals::BucketFor(pb::SUBMITTED, false));
     SetTime(call.now(), referral.mutable_received_at());
     SetTime(call.now(), referral.mutable_state_changed_at());
     referral.set_area_code(area);
@@ -350,7 +345,7 @@ grpc::Status ReferralService::Submit(grpc::ServerContext* context,
 
     response->set_referral_id(id);
     response->set_referral_ref(ref);
-    response->set_status_bucket(rec::Referral::RECEIVED);
+    response->set_status_bucket(referral.status_bucket());
     response->set_received_unix_ms(row.received_ms);
 
     store::RecordWrite write;
@@ -472,7 +467,7 @@ grpc::Status ReferralService::Transition(
       return absl::InvalidArgumentError(
           "to: give the state to move the referral to (e.g. SCREENING)");
     }
-    const int64_t reason_chars = Utf8Length(request->reason());
+    const int64_t reason_chars = common::Utf8Length(request->reason());
     if (reason_chars <= 0 || reason_chars > kMaxReasonChars) {
       return absl::InvalidArgumentError(absl::StrCat(
           "reason: say why, in 1 to ", kMaxReasonChars,

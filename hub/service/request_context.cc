@@ -1,28 +1,10 @@
 #include "hub/service/request_context.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/utf8.h"
 #include "proto/policy.pb.h"
 
 namespace hub::service {
-
-int64_t Utf8Length(absl::string_view s) {
-  int64_t count = 0;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    size_t len = c < 0x80           ? 1
-                 : (c >> 5) == 0x6  ? 2
-                 : (c >> 4) == 0xe  ? 3
-                 : (c >> 3) == 0x1e ? 4
-                                    : 0;
-    if (len == 0 || i + len > s.size()) return -1;
-    for (size_t k = 1; k < len; ++k) {
-      if ((static_cast<unsigned char>(s[i + k]) & 0xc0) != 0x80) return -1;
-    }
-    i += len;
-    ++count;
-  }
-  return count;
-}
 
 absl::Status ValidateRequestContext(
     const prevent::hub::v1::RequestContext& context) {
@@ -31,7 +13,7 @@ absl::Status ValidateRequestContext(
         "context.purpose: unknown purpose ", context.purpose(),
         "; use one of the purposes in the partnership's agreement"));
   }
-  int64_t chars = Utf8Length(context.justification());
+  int64_t chars = common::Utf8Length(context.justification());
   if (chars < 0) {
     return absl::InvalidArgumentError(
         "context.justification: not valid UTF-8; send plain text");

@@ -2,19 +2,13 @@
 #ifndef HUB_SERVICE_REQUEST_CONTEXT_H_
 #define HUB_SERVICE_REQUEST_CONTEXT_H_
 
-#include <cstdint>
-
 #include "absl/status/status.h"
-#include "absl/strings/string_view.h"
 #include "proto/hub.pb.h"
 
 namespace hub::service {
 
 inline constexpr size_t kMaxJustificationChars = 500;
 inline constexpr size_t kMaxRequestIdBytes = 64;
-
-// Counts the code points of `s`; -1 if it is not valid UTF-8.
-int64_t Utf8Length(absl::string_view s);
 
 // OK if `context` is well formed: a known purpose (or none), a justification
 // of at most 500 characters of valid UTF-8, a request_id of at most 64
