@@ -134,8 +134,11 @@ class Policy {
   std::vector<std::unique_ptr<CompiledAgreement>> compiled_agreements_;
   std::vector<std::unique_ptr<CompiledRule>> rules_;
   // Index: record class * kActionSlots + action -> candidate rules.
-  static constexpr int kActionSlots = 8;
-  static constexpr int kRecordSlots = 8;
+  // One slot per value of each enum, so a new record class or action is
+  // indexed without anyone remembering to grow the table.
+  static constexpr int kActionSlots = prevent::policy::v1::Action_ARRAYSIZE;
+  static constexpr int kRecordSlots =
+      prevent::policy::v1::RecordClass_ARRAYSIZE;
   std::vector<const CompiledRule*> index_[kRecordSlots * kActionSlots];
 };
 

@@ -13,6 +13,7 @@ const google::protobuf::Descriptor* RecordDescriptor(pb::RecordClass record) {
     case pb::IDENTITY:
       return prevent::records::v1::Identity::descriptor();
     case pb::CASE:
+    case pb::INFORMATION:
       return prevent::records::v1::CaseFile::descriptor();
     case pb::BRIEFING:
       return prevent::records::v1::BriefingRendition::descriptor();

@@ -469,9 +469,10 @@ void ValidateFlow(const pb::PolicyFile& file, const pb::Agreement& agreement,
   }
 
   for (int s = 0; s < rule.workflow_states_size(); ++s) {
-    if (rule.record() != pb::CASE) {
+    if (rule.record() != pb::CASE && rule.record() != pb::INFORMATION) {
       at("workflow_states", s,
-         "workflow_states apply to CASE records only; remove them");
+         "workflow_states apply to CASE and INFORMATION records only (the "
+         "referral's state); remove them");
       break;
     }
     if (rule.workflow_states(s) == pb::REFERRAL_STATE_UNSPECIFIED ||

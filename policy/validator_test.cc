@@ -562,8 +562,8 @@ std::vector<ErrorRow> ErrorRows() {
       {"WorkflowStatesOnANonCaseRule",
        {{86, "", " workflow_states: SCREENING"}},
        "86:23",
-       "rule 'F03' of agreement 'A-1': workflow_states apply to CASE records "
-       "only"},
+       "rule 'F03' of agreement 'A-1': workflow_states apply to CASE and "
+       "INFORMATION records only"},
       {"UnknownWorkflowState",
        {{65, "SCREENING", "99"}},
        "65:5",

@@ -26,7 +26,13 @@ std::vector<Move> BuildMoves() {
        pb::SCREENING,
        {kCoordinator, kGateway}},
       {"T5", pb::SCREENING, pb::POLICE_GATEWAY, {kGateway}},
-      {"T8", pb::INFO_GATHERING, pb::PANEL_LISTED, {kCoordinator}},
+      {"T8",
+       pb::INFO_GATHERING,
+       pb::PANEL_LISTED,
+       {kCoordinator},
+       false,
+       MadeBy::kTransition,
+       Guard::kInformationGathered},
       {"T9",
        pb::PANEL_LISTED,
        pb::PANEL_DECIDED,
@@ -79,8 +85,22 @@ std::vector<Move> BuildMoves() {
        {kChair},
        false,
        MadeBy::kPanelDecision},
-      {"T13", pb::EXITED, pb::REVIEW_6M_DUE, {}, false, MadeBy::kSystem},
-      {"T13", pb::REVIEW_6M_DUE, pb::REVIEW_12M_DUE, {kChair}},
+      // P17: a review opens once its date has come (the hub schedules the
+      // dates at exit; the coordinator or chair opens the review).
+      {"T13",
+       pb::EXITED,
+       pb::REVIEW_6M_DUE,
+       {kCoordinator, kChair},
+       false,
+       MadeBy::kTransition,
+       Guard::kReviewDue},
+      {"T13",
+       pb::REVIEW_6M_DUE,
+       pb::REVIEW_12M_DUE,
+       {kCoordinator, kChair},
+       false,
+       MadeBy::kTransition,
+       Guard::kReviewDue},
       {"T15", pb::CLOSED, pb::RETENTION_HOLD, {}, false, MadeBy::kSystem},
       {"T15", pb::RETENTION_HOLD, pb::ERASED, {}, false, MadeBy::kSystem},
       {"T15",
@@ -111,7 +131,14 @@ std::vector<Move> BuildMoves() {
     for (ReferralState to :
          {pb::CLOSED, pb::PANEL_LISTED, pb::REVIEW_EXTENDED}) {
       if (from == to) continue;
-      moves.push_back({"T14", from, to, {kChair}});
+      moves.push_back({"T14",
+                       from,
+                       to,
+                       {kChair},
+                       false,
+                       MadeBy::kTransition,
+                       to == pb::REVIEW_EXTENDED ? Guard::kWithinReviewLimit
+                                                 : Guard::kNone});
     }
   }
   return moves;

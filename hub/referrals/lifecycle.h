@@ -32,6 +32,13 @@ enum class Guard {
   // T6: the CT gateway's routing outcome (matching the target state) and
   // PAF summary code.
   kGatewayDecision,
+  // T8: no information request is still awaiting its answer.
+  kInformationGathered,
+  // T13, P17: the post-exit review the move opens is due (6 or 12 months
+  // after exit).
+  kReviewDue,
+  // T14, P17: reviews extend at most to 24 months after exit.
+  kWithinReviewLimit,
 };
 
 struct Move {

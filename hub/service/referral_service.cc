@@ -14,6 +14,7 @@
 #include "hub/audit/event_id.h"
 #include "hub/referrals/lifecycle.h"
 #include "hub/referrals/submission_validator.h"
+#include "hub/service/referral_records.h"
 #include "hub/service/request_context.h"
 
 namespace hub::service {
@@ -29,7 +30,6 @@ constexpr char kGet[] = "/prevent.hub.v1.ReferralService/Get";
 constexpr char kList[] = "/prevent.hub.v1.ReferralService/List";
 constexpr char kTransition[] = "/prevent.hub.v1.ReferralService/Transition";
 
-constexpr size_t kMaxReferralKey = 64;
 constexpr int64_t kMaxReasonChars = 1000;
 constexpr size_t kMaxPafCode = 32;
 constexpr int kDefaultListLimit = 500;
@@ -49,122 +49,32 @@ const policy::Projection& ListProjection() {
   return *projection;
 }
 
-// A stored referral with its case file parsed.
-struct Stored {
-  store::ReferralRow row;
-  rec::CaseFile file;
-};
-
-absl::StatusOr<Stored> Parse(store::ReferralRow row) {
-  Stored stored;
-  if (!stored.file.ParseFromString(row.record)) {
-    return absl::DataLossError(
-        absl::StrCat("referral ", row.ref, " is stored damaged"));
-  }
-  stored.row = std::move(row);
-  return stored;
-}
-
-absl::StatusOr<std::optional<Stored>> Load(store::RecordStore& store,
-                                           absl::string_view ref_or_id) {
-  ASSIGN_OR_RETURN(std::optional<store::ReferralRow> row,
-                   store.FindReferral(ref_or_id));
-  if (!row.has_value()) return std::nullopt;
-  return Parse(std::move(*row));
-}
-
-void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
-  const int64_t ms = absl::ToUnixMillis(t);
-  out->set_seconds(ms / 1000);
-  out->set_nanos(static_cast<int32_t>(ms % 1000) * 1000000);
-}
-
-// The area that routes a referral: the subject's home address, else the
-// first address given.
-std::string AreaOf(const rec::Subject& subject) {
-  for (const rec::Address& address : subject.addresses()) {
-    if (address.type() == rec::Address::HOME) return address.area_code();
-  }
-  return subject.addresses().empty() ? "" : subject.addresses(0).area_code();
-}
-
-// T2, P12: the subject is a child when referred, or lives with one.
-bool ChildConcerned(const rec::CaseFile& file, absl::Time when) {
-  return AgeOn(file.subject().identity().dob(), when) < 18 ||
-         file.referral().child_in_household();
-}
-
-// What the policy engine needs to know of a stored referral. Views into
-// `stored`, which must outlive the result.
-policy::Resource ResourceOf(const Stored& stored) {
-  policy::Resource resource;
-  resource.record = pb::CASE;
-  resource.id = stored.row.id;
-  resource.source_partner_id = stored.row.source_partner_id;
-  resource.owner_principal_id = stored.row.referrer_principal_id;
-  resource.area = stored.row.area;
-  resource.state = static_cast<pb::ReferralState>(stored.row.state);
-  resource.subject_under_18_or_child_in_household =
-      ChildConcerned(stored.file, absl::FromUnixMillis(stored.row.received_ms));
-  return resource;
-}
-
-// The first active partner of `type` serving `area`, or null.
-const policy::Partner* Serving(const policy::Policy& policy,
-                               absl::string_view area, pb::Partner::Type type) {
-  for (const policy::Partner& partner : policy.file().partners()) {
-    if (partner.type() != type || partner.status() != pb::Partner::ACTIVE) {
-      continue;
-    }
-    for (const std::string& served : partner.areas()) {
-      if (served == area) return &partner;
+// P17: the date guards of the post-exit review moves.
+absl::Status CheckDates(const referrals::Move& move, const rec::CaseFile& file,
+                        absl::Time now) {
+  const rec::ReviewSchedule& schedule = file.review_schedule();
+  const std::string today =
+      absl::FormatTime("%Y-%m-%d", now, absl::UTCTimeZone());
+  if (move.guard == referrals::Guard::kReviewDue) {
+    const std::string& due = move.to == pb::REVIEW_6M_DUE
+                                 ? schedule.review_6m_due()
+                                 : schedule.review_12m_due();
+    if (due.empty() || today < due) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "to: the ", pb::ReferralState_Name(move.to), " review is due on ",
+          due.empty() ? "a date set at exit" : due,
+          "; it cannot be opened before then (P17)"));
     }
   }
-  return nullptr;
-}
-
-std::vector<pb::Role> RolesOf(const policy::Principal& principal) {
-  std::vector<pb::Role> roles;
-  for (int role : principal.roles()) roles.push_back(pb::Role(role));
-  return roles;
-}
-
-absl::Status CheckReferralKey(absl::string_view key) {
-  if (key.empty() || key.size() > kMaxReferralKey) {
-    return absl::InvalidArgumentError(
-        "referral: give the referral's reference (e.g. PRV-WXC-2025-000123) "
-        "or id");
+  if (move.guard == referrals::Guard::kWithinReviewLimit &&
+      (schedule.review_limit().empty() || today >= schedule.review_limit())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("to: reviews extend at most to 24 months after exit (",
+                     schedule.review_limit().empty() ? "no exit recorded"
+                                                     : schedule.review_limit(),
+                     "); close the case or return it to panel (P17)"));
   }
   return absl::OkStatus();
-}
-
-// The stored reply to a repeat of `request_id`, if the caller made it.
-absl::StatusOr<std::optional<std::string>> Replay(
-    store::RecordStore& store, const Call& call, absl::string_view method,
-    absl::string_view request_id) {
-  if (request_id.empty()) return std::nullopt;
-  ASSIGN_OR_RETURN(std::optional<store::StoredReply> reply,
-                   store.FindReply(call.peer().partner->id(), request_id));
-  if (!reply.has_value()) return std::nullopt;
-  if (reply->method != method ||
-      reply->principal_id != call.peer().principal->id()) {
-    return absl::InvalidArgumentError(
-        "context.request_id: already used for a different request; generate "
-        "a new id for each new request and reuse one only to retry");
-  }
-  return std::move(reply->reply);
-}
-
-store::StoredReply ReplyFor(const Call& call, absl::string_view method,
-                            absl::string_view request_id,
-                            const google::protobuf::Message& response) {
-  store::StoredReply reply;
-  reply.partner_id = call.peer().partner->id();
-  reply.request_id = std::string(request_id);
-  reply.principal_id = call.peer().principal->id();
-  reply.method = std::string(method);
-  reply.reply = response.SerializeAsString();
-  return reply;
 }
 
 // Fills in what depends on the reader: the earlier referrals about the same
@@ -172,7 +82,8 @@ store::StoredReply ReplyFor(const Call& call, absl::string_view method,
 // (SPEC §2.1 re-referral rule).
 absl::Status AddPriorReferrals(store::RecordStore& store, const Call& call,
                                const api::RequestContext& context,
-                               const Stored& referral, rec::CaseFile* file) {
+                               const StoredReferral& referral,
+                               rec::CaseFile* file) {
   ASSIGN_OR_RETURN(std::vector<store::ReferralRow> rows,
                    store.ReferralsBySubjectKey(referral.row.subject_key));
   const absl::Time received = absl::FromUnixMillis(referral.row.received_ms);
@@ -185,7 +96,7 @@ absl::Status AddPriorReferrals(store::RecordStore& store, const Call& call,
         std::make_pair(referral.row.received_ms, referral.row.ref)) {
       continue;
     }
-    ASSIGN_OR_RETURN(Stored prior, Parse(std::move(row)));
+    ASSIGN_OR_RETURN(StoredReferral prior, ParseReferral(std::move(row)));
     const policy::Decision decision =
         DecideFor(call.peer(), pb::READ, ResourceOf(prior), context.purpose(),
                   !context.justification().empty(), call.now());
@@ -200,33 +111,21 @@ absl::Status AddPriorReferrals(store::RecordStore& store, const Call& call,
   return absl::OkStatus();
 }
 
-// Decides `action` on the referral the caller named as `key` (`found`, or
-// none). Hidden or missing, the answer is NOT_FOUND naming only `key`.
-absl::Status AuthorizeReferral(Call& call, policy::Action action,
-                               const std::optional<Stored>& found,
-                               absl::string_view key,
-                               const api::RequestContext& context) {
-  policy::Resource missing;
-  missing.record = pb::CASE;
-  missing.id = key;
-  if (found.has_value()) {
-    call.SetSubject(found->row.subject_id);
-    call.SetReferral(found->row.ref);
-  }
-  if (!call.Authorize(action, found.has_value() ? ResourceOf(*found) : missing,
-                      context, Visibility::kHidden)
-           .ok() ||
-      !found.has_value()) {
-    return NotFound(pb::CASE, key);
-  }
-  return absl::OkStatus();
-}
-
 }  // namespace
 
 std::unique_lock<std::mutex> ReferralService::Lock(absl::string_view key) {
   return std::unique_lock<std::mutex>(
       locks_[absl::Hash<absl::string_view>{}(key) % locks_.size()]);
+}
+
+absl::StatusOr<std::optional<StoredReferral>> ReferralService::LoadLocked(
+    Call& call, absl::string_view key) {
+  ASSIGN_OR_RETURN(std::optional<StoredReferral> found,
+                   LoadReferral(*store_, key));
+  if (!found.has_value()) return found;
+  // Re-read under the referral's lock, so no other change interleaves.
+  call.Hold(Lock(found->row.id));
+  return LoadReferral(*store_, found->row.id);
 }
 
 grpc::Status ReferralService::Submit(grpc::ServerContext* context,
@@ -375,8 +274,8 @@ grpc::Status ReferralService::Get(grpc::ServerContext* context,
     const api::RequestContext& ctx = request->context();
     RETURN_IF_ERROR(ValidateRequestContext(ctx));
     RETURN_IF_ERROR(CheckReferralKey(request->referral()));
-    ASSIGN_OR_RETURN(std::optional<Stored> found,
-                     Load(*store_, request->referral()));
+    ASSIGN_OR_RETURN(std::optional<StoredReferral> found,
+                     LoadReferral(*store_, request->referral()));
     RETURN_IF_ERROR(
         AuthorizeReferral(call, pb::READ, found, request->referral(), ctx));
 
@@ -418,9 +317,9 @@ grpc::Status ReferralService::List(grpc::ServerContext* context,
                      store_->SelectReferrals(selection));
     const policy::Projection& summary = ListProjection();
 
-    std::optional<Stored> first_shown;
+    std::optional<StoredReferral> first_shown;
     for (store::ReferralRow& row : rows) {
-      ASSIGN_OR_RETURN(Stored stored, Parse(std::move(row)));
+      ASSIGN_OR_RETURN(StoredReferral stored, ParseReferral(std::move(row)));
       const policy::Decision decision =
           DecideFor(peer, pb::LIST, ResourceOf(stored), ctx.purpose(),
                     !ctx.justification().empty(), call.now());
@@ -483,13 +382,8 @@ grpc::Status ReferralService::Transition(
           "paf_summary_code: at most ", kMaxPafCode, " characters"));
     }
 
-    ASSIGN_OR_RETURN(std::optional<Stored> found,
-                     Load(*store_, request->referral()));
-    if (found.has_value()) {
-      // Re-read under the referral's lock, so no other change interleaves.
-      call.Hold(Lock(found->row.id));
-      ASSIGN_OR_RETURN(found, Load(*store_, found->row.id));
-    }
+    ASSIGN_OR_RETURN(std::optional<StoredReferral> found,
+                     LoadLocked(call, request->referral()));
     RETURN_IF_ERROR(
         AuthorizeReferral(call, pb::UPDATE, found, request->referral(), ctx));
 
@@ -563,6 +457,28 @@ grpc::Status ReferralService::Transition(
       gateway.set_paf_summary_code(request->paf_summary_code());
       gateway.set_pcm_transfer(request->pcm_transfer());
       fields.push_back("gateway");
+      // P19: feedback to the referrer waits for the gateway's approval.
+      rec::FeedbackReview& review = *file.mutable_feedback_review();
+      review.set_status(rec::FeedbackReview::PENDING_POLICE_APPROVAL);
+      SetTime(call.now(), review.mutable_queued_at());
+      fields.push_back("feedback_review");
+    }
+    RETURN_IF_ERROR(CheckDates(*move, file, call.now()));
+    if (move->guard == referrals::Guard::kInformationGathered) {
+      ASSIGN_OR_RETURN(std::vector<store::InformationRequestRow> requests,
+                       store_->InformationRequestsForReferral(found->row.id));
+      int waiting = 0;
+      for (const store::InformationRequestRow& r : requests) {
+        waiting += r.state == rec::InformationRequest::SENT &&
+                   r.due_ms > absl::ToUnixMillis(call.now());
+      }
+      if (waiting > 0) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "to: ", waiting,
+            " information request(s) on this referral await an answer and "
+            "are not yet due; list the case for panel once each is answered "
+            "or past its due date (T8)"));
+      }
     }
     if (to == pb::CLOSED_NFA) {
       // P18: a second NFA for the same subject raises the assurance flag.
@@ -580,10 +496,7 @@ grpc::Status ReferralService::Transition(
         referrals::BucketFor(to, referral.has_feedback()));
     referral.set_last_transition_reason(request->reason());
 
-    store::ReferralRow row = found->row;
-    row.state = to;
-    row.version += 1;
-    row.record = file.SerializeAsString();
+    store::ReferralRow row = ChangedRow(*found, file, to);
 
     response->set_referral_ref(row.ref);
     response->set_state(to);

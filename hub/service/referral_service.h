@@ -9,11 +9,13 @@
 
 #include <array>
 #include <mutex>
+#include <optional>
 
 #include "absl/strings/string_view.h"
 #include "hub/audit/pseudonymizer.h"
 #include "hub/referrals/reference.h"
 #include "hub/service/call_runner.h"
+#include "hub/service/referral_records.h"
 #include "hub/store/record_store.h"
 #include "proto/hub.grpc.pb.h"
 
@@ -45,7 +47,46 @@ class ReferralService final
       const prevent::hub::v1::TransitionReferralRequest* request,
       prevent::hub::v1::TransitionReferralResponse* response) override;
 
+  // Information gathering (referral_information.cc).
+  grpc::Status RequestInformation(
+      grpc::ServerContext* context,
+      const prevent::hub::v1::RequestInformationRequest* request,
+      prevent::hub::v1::RequestInformationResponse* response) override;
+  grpc::Status RespondInformation(
+      grpc::ServerContext* context,
+      const prevent::hub::v1::RespondInformationRequest* request,
+      prevent::hub::v1::RespondInformationResponse* response) override;
+  grpc::Status ListInformationRequests(
+      grpc::ServerContext* context,
+      const prevent::hub::v1::ListInformationRequestsRequest* request,
+      prevent::hub::v1::ListInformationRequestsResponse* response) override;
+
+  // Panel and consent (referral_decisions.cc).
+  grpc::Status RecordPanelDecision(
+      grpc::ServerContext* context,
+      const prevent::hub::v1::RecordPanelDecisionRequest* request,
+      prevent::hub::v1::RecordPanelDecisionResponse* response) override;
+  grpc::Status RecordConsent(
+      grpc::ServerContext* context,
+      const prevent::hub::v1::RecordConsentRequest* request,
+      prevent::hub::v1::RecordConsentResponse* response) override;
+
+  // Feedback to the referrer (referral_feedback.cc).
+  grpc::Status ApproveFeedback(
+      grpc::ServerContext* context,
+      const prevent::hub::v1::ApproveFeedbackRequest* request,
+      prevent::hub::v1::ApproveFeedbackResponse* response) override;
+  grpc::Status ReleaseFeedback(
+      grpc::ServerContext* context,
+      const prevent::hub::v1::ReleaseFeedbackRequest* request,
+      prevent::hub::v1::ReleaseFeedbackResponse* response) override;
+
  private:
+  // The referral `key` names, read again under its lock, which `call` holds
+  // until its write commits; nullopt if there is none.
+  absl::StatusOr<std::optional<StoredReferral>> LoadLocked(
+      Call& call, absl::string_view key);
+
   // The lock for changes keyed by `key` (a referral id, or a partner's
   // request id); keys share a fixed set of locks.
   std::unique_lock<std::mutex> Lock(absl::string_view key);

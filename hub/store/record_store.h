@@ -1,10 +1,11 @@
 // RecordStore holds the partnership's records: referrals with their case
-// files, and the first reply to every idempotent request. Writes are not
-// made here but handed to AuditStore::AppendAudit as a RecordWrite, so each
-// data change commits in the same transaction as the audit event of the call
-// that made it (TESTING I4): a change is never durable without its event.
-// Records are stored as opaque serialised bytes beside the columns the hub
-// looks them up by; hub/store never parses them.
+// files, information requests with their answers, and the first reply to every
+// idempotent request. Writes are not made here but handed to
+// AuditStore::AppendAudit as a RecordWrite, so each data change commits in the
+// same transaction as the audit event of the call that made it (TESTING I4): a
+// change is never durable without its event. Records are stored as opaque
+// serialised bytes beside the columns the hub looks them up by; hub/store never
+// parses them.
 #ifndef HUB_STORE_RECORD_STORE_H_
 #define HUB_STORE_RECORD_STORE_H_
 
@@ -35,6 +36,19 @@ struct ReferralRow {
   std::string record;   // the serialised case file
 };
 
+// One information request to a partner, with its answer once given.
+struct InformationRequestRow {
+  std::string id;  // UUID, assigned by the hub
+  std::string referral_id;
+  std::string recipient_partner_id;
+  std::string requester_principal_id;
+  int state = 0;  // prevent.records.v1.InformationRequest.State
+  int64_t sent_ms = 0;
+  int64_t due_ms = 0;
+  int64_t version = 0;  // bumped on every change
+  std::string record;   // the serialised request and answer
+};
+
 // The first reply to an idempotent request, returned to every repeat.
 struct StoredReply {
   std::string partner_id;
@@ -47,9 +61,14 @@ struct StoredReply {
 // What one call changes, committed with its audit event.
 struct RecordWrite {
   std::vector<ReferralRow> referrals;  // inserted, or replaced by id
+  // Inserted, or replaced by id.
+  std::vector<InformationRequestRow> information_requests;
   std::optional<StoredReply> reply;
 
-  bool empty() const { return referrals.empty() && !reply.has_value(); }
+  bool empty() const {
+    return referrals.empty() && information_requests.empty() &&
+           !reply.has_value();
+  }
 };
 
 // Which referrals a list asks for: those in any of `areas` or submitted by
@@ -82,6 +101,19 @@ class RecordStore {
   // The highest reference number used in `area` and `year` (0 if none).
   virtual absl::StatusOr<int> MaxReferralSeq(absl::string_view area,
                                              int year) = 0;
+
+  // The information request `id`; nullopt if none.
+  virtual absl::StatusOr<std::optional<InformationRequestRow>>
+  FindInformationRequest(absl::string_view id) = 0;
+
+  // The information requests on referral `referral_id`, oldest first.
+  virtual absl::StatusOr<std::vector<InformationRequestRow>>
+  InformationRequestsForReferral(absl::string_view referral_id) = 0;
+
+  // Up to `limit` + 1 information requests addressed to `partner_id`,
+  // newest first.
+  virtual absl::StatusOr<std::vector<InformationRequestRow>>
+  InformationRequestsForPartner(absl::string_view partner_id, int limit) = 0;
 
   // The reply stored for (partner_id, request_id); nullopt if none.
   virtual absl::StatusOr<std::optional<StoredReply>> FindReply(

@@ -1,4 +1,5 @@
-// SqliteStore's RecordStore: referrals and stored replies (schema version 3).
+// SqliteStore's RecordStore: referrals, stored replies (schema version 3) and
+// information requests (schema version 4).
 // Reads use the reading connection; writes run inside AppendAudit's
 // transaction, beside the events of the calls that make them.
 #include "absl/strings/str_cat.h"
@@ -45,6 +46,33 @@ absl::StatusOr<std::vector<ReferralRow>> AllRows(Statement& select, sqlite3* db,
   return rows;
 }
 
+constexpr char kRequestColumns[] =
+    "id, referral_id, recipient_partner, requester, state, sent_ms, due_ms, "
+    "version, record";
+
+absl::StatusOr<std::vector<InformationRequestRow>> AllRequests(
+    Statement& select, sqlite3* db, absl::string_view path) {
+  std::vector<InformationRequestRow> rows;
+  int rc;
+  while ((rc = select.Step()) == SQLITE_ROW) {
+    InformationRequestRow row;
+    row.id = select.Text(0);
+    row.referral_id = select.Text(1);
+    row.recipient_partner_id = select.Text(2);
+    row.requester_principal_id = select.Text(3);
+    row.state = static_cast<int>(select.Int64(4));
+    row.sent_ms = select.Int64(5);
+    row.due_ms = select.Int64(6);
+    row.version = select.Int64(7);
+    row.record = select.Blob(8);
+    rows.push_back(std::move(row));
+  }
+  if (rc != SQLITE_DONE) {
+    return SqliteError(db, "reading information requests", path);
+  }
+  return rows;
+}
+
 }  // namespace
 
 absl::Status SqliteStore::ApplyWrite(const RecordWrite& write) {
@@ -74,6 +102,32 @@ absl::Status SqliteStore::ApplyWrite(const RecordWrite& write) {
       put.BindBlob(13, row.record);
       if (put.Step() != SQLITE_DONE) {
         return SqliteError(db_, "storing a referral", path_);
+      }
+    }
+  }
+  if (!write.information_requests.empty()) {
+    ASSIGN_OR_RETURN(
+        Statement put,
+        Statement::Prepare(
+            db_,
+            absl::StrCat("INSERT OR REPLACE INTO information_requests (",
+                         kRequestColumns,
+                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .c_str(),
+            path_));
+    for (const InformationRequestRow& row : write.information_requests) {
+      put.Reset();
+      put.BindText(1, row.id);
+      put.BindText(2, row.referral_id);
+      put.BindText(3, row.recipient_partner_id);
+      put.BindText(4, row.requester_principal_id);
+      put.BindInt64(5, row.state);
+      put.BindInt64(6, row.sent_ms);
+      put.BindInt64(7, row.due_ms);
+      put.BindInt64(8, row.version);
+      put.BindBlob(9, row.record);
+      if (put.Step() != SQLITE_DONE) {
+        return SqliteError(db_, "storing an information request", path_);
       }
     }
   }
@@ -174,6 +228,56 @@ absl::StatusOr<int> SqliteStore::MaxReferralSeq(absl::string_view area,
     return SqliteError(read_db_, "reading referral numbers", path_);
   }
   return static_cast<int>(select.Int64(0));
+}
+
+absl::StatusOr<std::optional<InformationRequestRow>>
+SqliteStore::FindInformationRequest(absl::string_view id) {
+  absl::MutexLock lock(&read_mu_);
+  ASSIGN_OR_RETURN(
+      Statement select,
+      Statement::Prepare(read_db_,
+                         absl::StrCat("SELECT ", kRequestColumns,
+                                      " FROM information_requests WHERE id = ?")
+                             .c_str(),
+                         path_));
+  select.BindText(1, id);
+  ASSIGN_OR_RETURN(std::vector<InformationRequestRow> rows,
+                   AllRequests(select, read_db_, path_));
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+absl::StatusOr<std::vector<InformationRequestRow>>
+SqliteStore::InformationRequestsForReferral(absl::string_view referral_id) {
+  absl::MutexLock lock(&read_mu_);
+  ASSIGN_OR_RETURN(
+      Statement select,
+      Statement::Prepare(read_db_,
+                         absl::StrCat("SELECT ", kRequestColumns,
+                                      " FROM information_requests WHERE "
+                                      "referral_id = ? ORDER BY sent_ms, id")
+                             .c_str(),
+                         path_));
+  select.BindText(1, referral_id);
+  return AllRequests(select, read_db_, path_);
+}
+
+absl::StatusOr<std::vector<InformationRequestRow>>
+SqliteStore::InformationRequestsForPartner(absl::string_view partner_id,
+                                           int limit) {
+  absl::MutexLock lock(&read_mu_);
+  ASSIGN_OR_RETURN(
+      Statement select,
+      Statement::Prepare(read_db_,
+                         absl::StrCat("SELECT ", kRequestColumns,
+                                      " FROM information_requests WHERE "
+                                      "recipient_partner = ? ORDER BY sent_ms "
+                                      "DESC, id DESC LIMIT ?")
+                             .c_str(),
+                         path_));
+  select.BindText(1, partner_id);
+  select.BindInt64(2, static_cast<int64_t>(limit) + 1);
+  return AllRequests(select, read_db_, path_);
 }
 
 absl::StatusOr<std::optional<StoredReply>> SqliteStore::FindReply(

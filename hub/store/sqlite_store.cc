@@ -99,6 +99,24 @@ const std::vector<const char*>& Migrations() {
           PRIMARY KEY (partner, request_id)
         ) WITHOUT ROWID;
       )sql",
+      // 4: information requests to partners, with their answers.
+      R"sql(
+        CREATE TABLE information_requests (
+          id TEXT PRIMARY KEY,
+          referral_id TEXT NOT NULL,
+          recipient_partner TEXT NOT NULL,
+          requester TEXT NOT NULL,
+          state INTEGER NOT NULL,
+          sent_ms INTEGER NOT NULL,
+          due_ms INTEGER NOT NULL,
+          version INTEGER NOT NULL,
+          record BLOB NOT NULL
+        );
+        CREATE INDEX information_requests_by_referral
+          ON information_requests (referral_id, sent_ms);
+        CREATE INDEX information_requests_by_recipient
+          ON information_requests (recipient_partner, sent_ms);
+      )sql",
   };
   return *migrations;
 }

@@ -80,6 +80,13 @@ class SqliteStore final : public Store, public AuditStore, public RecordStore {
   absl::StatusOr<std::vector<ReferralRow>> ReferralsBySubjectKey(
       absl::string_view subject_key) override;
   absl::StatusOr<int> MaxReferralSeq(absl::string_view area, int year) override;
+  absl::StatusOr<std::optional<InformationRequestRow>> FindInformationRequest(
+      absl::string_view id) override;
+  absl::StatusOr<std::vector<InformationRequestRow>>
+  InformationRequestsForReferral(absl::string_view referral_id) override;
+  absl::StatusOr<std::vector<InformationRequestRow>>
+  InformationRequestsForPartner(absl::string_view partner_id,
+                                int limit) override;
   absl::StatusOr<std::optional<StoredReply>> FindReply(
       absl::string_view partner_id, absl::string_view request_id) override;
 

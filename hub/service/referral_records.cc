@@ -1,0 +1,186 @@
+#include "hub/service/referral_records.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "common/utf8.h"
+#include "hub/referrals/submission_validator.h"
+
+namespace hub::service {
+
+namespace pb = ::prevent::policy::v1;
+namespace rec = ::prevent::records::v1;
+namespace api = ::prevent::hub::v1;
+
+namespace {
+constexpr size_t kMaxReferralKey = 64;
+}  // namespace
+
+absl::StatusOr<StoredReferral> ParseReferral(store::ReferralRow row) {
+  StoredReferral stored;
+  if (!stored.file.ParseFromString(row.record)) {
+    return absl::DataLossError(
+        absl::StrCat("referral ", row.ref, " is stored damaged"));
+  }
+  stored.row = std::move(row);
+  return stored;
+}
+
+absl::StatusOr<std::optional<StoredReferral>> LoadReferral(
+    store::RecordStore& store, absl::string_view ref_or_id) {
+  ASSIGN_OR_RETURN(std::optional<store::ReferralRow> row,
+                   store.FindReferral(ref_or_id));
+  if (!row.has_value()) return std::nullopt;
+  return ParseReferral(std::move(*row));
+}
+
+void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
+  const int64_t ms = absl::ToUnixMillis(t);
+  out->set_seconds(ms / 1000);
+  out->set_nanos(static_cast<int32_t>(ms % 1000) * 1000000);
+}
+
+// The area that routes a referral: the subject's home address, else the
+// first address given.
+std::string AreaOf(const rec::Subject& subject) {
+  for (const rec::Address& address : subject.addresses()) {
+    if (address.type() == rec::Address::HOME) return address.area_code();
+  }
+  return subject.addresses().empty() ? "" : subject.addresses(0).area_code();
+}
+
+// T2, P12: the subject is a child when referred, or lives with one.
+bool ChildConcerned(const rec::CaseFile& file, absl::Time when) {
+  return referrals::AgeOn(file.subject().identity().dob(), when) < 18 ||
+         file.referral().child_in_household();
+}
+
+// What the policy engine needs to know of a stored referral. Views into
+// `stored`, which must outlive the result.
+policy::Resource ResourceOf(const StoredReferral& stored) {
+  policy::Resource resource;
+  resource.record = pb::CASE;
+  resource.id = stored.row.id;
+  resource.source_partner_id = stored.row.source_partner_id;
+  resource.owner_principal_id = stored.row.referrer_principal_id;
+  resource.area = stored.row.area;
+  resource.state = static_cast<pb::ReferralState>(stored.row.state);
+  resource.subject_under_18_or_child_in_household =
+      ChildConcerned(stored.file, absl::FromUnixMillis(stored.row.received_ms));
+  return resource;
+}
+
+// The first active partner of `type` serving `area`, or null.
+const policy::Partner* Serving(const policy::Policy& policy,
+                               absl::string_view area, pb::Partner::Type type) {
+  for (const policy::Partner& partner : policy.file().partners()) {
+    if (partner.type() != type || partner.status() != pb::Partner::ACTIVE) {
+      continue;
+    }
+    for (const std::string& served : partner.areas()) {
+      if (served == area) return &partner;
+    }
+  }
+  return nullptr;
+}
+
+std::vector<pb::Role> RolesOf(const policy::Principal& principal) {
+  std::vector<pb::Role> roles;
+  for (int role : principal.roles()) roles.push_back(pb::Role(role));
+  return roles;
+}
+
+absl::Status CheckReferralKey(absl::string_view key) {
+  if (key.empty() || key.size() > kMaxReferralKey) {
+    return absl::InvalidArgumentError(
+        "referral: give the referral's reference (e.g. PRV-WXC-2025-000123) "
+        "or id");
+  }
+  return absl::OkStatus();
+}
+
+// The stored reply to a repeat of `request_id`, if the caller made it.
+absl::StatusOr<std::optional<std::string>> Replay(
+    store::RecordStore& store, const Call& call, absl::string_view method,
+    absl::string_view request_id) {
+  if (request_id.empty()) return std::nullopt;
+  ASSIGN_OR_RETURN(std::optional<store::StoredReply> reply,
+                   store.FindReply(call.peer().partner->id(), request_id));
+  if (!reply.has_value()) return std::nullopt;
+  if (reply->method != method ||
+      reply->principal_id != call.peer().principal->id()) {
+    return absl::InvalidArgumentError(
+        "context.request_id: already used for a different request; generate "
+        "a new id for each new request and reuse one only to retry");
+  }
+  return std::move(reply->reply);
+}
+
+store::StoredReply ReplyFor(const Call& call, absl::string_view method,
+                            absl::string_view request_id,
+                            const google::protobuf::Message& response) {
+  store::StoredReply reply;
+  reply.partner_id = call.peer().partner->id();
+  reply.request_id = std::string(request_id);
+  reply.principal_id = call.peer().principal->id();
+  reply.method = std::string(method);
+  reply.reply = response.SerializeAsString();
+  return reply;
+}
+
+bool HasRole(const policy::Principal& principal, pb::Role role) {
+  for (int r : principal.roles()) {
+    if (r == role) return true;
+  }
+  return false;
+}
+
+absl::Time TimeOf(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
+absl::Status CheckText(absl::string_view field, absl::string_view text,
+                       int64_t max_chars, bool optional) {
+  const int64_t chars = common::Utf8Length(text);
+  if (chars < 0 || chars > max_chars || (chars == 0 && !optional)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": give ", optional ? "at most " : "1 to ",
+                     max_chars, " characters of plain text (UTF-8)"));
+  }
+  return absl::OkStatus();
+}
+
+// Decides `action` on the referral the caller named as `key` (`found`, or
+// none). Hidden or missing, the answer is NOT_FOUND naming only `key`.
+absl::Status AuthorizeReferral(Call& call, policy::Action action,
+                               const std::optional<StoredReferral>& found,
+                               absl::string_view key,
+                               const api::RequestContext& context) {
+  policy::Resource missing;
+  missing.record = pb::CASE;
+  missing.id = key;
+  if (found.has_value()) {
+    call.SetSubject(found->row.subject_id);
+    call.SetReferral(found->row.ref);
+  }
+  if (!call.Authorize(action, found.has_value() ? ResourceOf(*found) : missing,
+                      context, Visibility::kHidden)
+           .ok() ||
+      !found.has_value()) {
+    return NotFound(pb::CASE, key);
+  }
+  return absl::OkStatus();
+}
+
+store::ReferralRow ChangedRow(const StoredReferral& found,
+                              const rec::CaseFile& file,
+                              pb::ReferralState state) {
+  store::ReferralRow row = found.row;
+  row.state = state;
+  row.version += 1;
+  row.record = file.SerializeAsString();
+  return row;
+}
+
+}  // namespace hub::service

@@ -1,0 +1,97 @@
+// What the ReferralService's handlers share: a stored referral with its case
+// file parsed, the facts the policy engine needs of it, the authorisation
+// that makes a hidden referral look missing, idempotent replies, and the
+// write that commits a changed case file with its call's audit event.
+// Internal to hub/service.
+#ifndef HUB_SERVICE_REFERRAL_RECORDS_H_
+#define HUB_SERVICE_REFERRAL_RECORDS_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "hub/service/call_runner.h"
+#include "hub/store/record_store.h"
+#include "policy/decide.h"
+#include "proto/hub.pb.h"
+#include "proto/records.pb.h"
+
+namespace hub::service {
+
+// A stored referral with its case file parsed.
+struct StoredReferral {
+  store::ReferralRow row;
+  prevent::records::v1::CaseFile file;
+};
+
+absl::StatusOr<StoredReferral> ParseReferral(store::ReferralRow row);
+
+// The referral whose reference or id is `ref_or_id`; nullopt if none.
+absl::StatusOr<std::optional<StoredReferral>> LoadReferral(
+    store::RecordStore& store, absl::string_view ref_or_id);
+
+void SetTime(absl::Time t, google::protobuf::Timestamp* out);
+absl::Time TimeOf(const google::protobuf::Timestamp& t);
+
+// The area that routes a referral: the subject's home address, else the
+// first address given.
+std::string AreaOf(const prevent::records::v1::Subject& subject);
+
+// T2, P12: the subject is a child at `when`, or lives with one.
+bool ChildConcerned(const prevent::records::v1::CaseFile& file,
+                    absl::Time when);
+
+// What the policy engine needs to know of a stored referral. Views into
+// `stored`, which must outlive the result.
+policy::Resource ResourceOf(const StoredReferral& stored);
+
+// The first active partner of `type` serving `area`, or null.
+const policy::Partner* Serving(const policy::Policy& policy,
+                               absl::string_view area,
+                               prevent::policy::v1::Partner::Type type);
+
+std::vector<prevent::policy::v1::Role> RolesOf(
+    const policy::Principal& principal);
+
+bool HasRole(const policy::Principal& principal,
+             prevent::policy::v1::Role role);
+
+// INVALID_ARGUMENT unless `key` could be a referral's reference or id.
+absl::Status CheckReferralKey(absl::string_view key);
+
+// INVALID_ARGUMENT naming `field` unless `text` is 1 (0 if `optional`) to
+// `max_chars` characters of valid UTF-8.
+absl::Status CheckText(absl::string_view field, absl::string_view text,
+                       int64_t max_chars, bool optional = false);
+
+// The stored reply to a repeat of `request_id`, if the caller made it;
+// INVALID_ARGUMENT if the id was used for a different method or by someone
+// else.
+absl::StatusOr<std::optional<std::string>> Replay(store::RecordStore& store,
+                                                  const Call& call,
+                                                  absl::string_view method,
+                                                  absl::string_view request_id);
+
+store::StoredReply ReplyFor(const Call& call, absl::string_view method,
+                            absl::string_view request_id,
+                            const google::protobuf::Message& response);
+
+// Decides `action` on the referral the caller named as `key` (`found`, or
+// none). Hidden or missing, the answer is NOT_FOUND naming only `key`.
+absl::Status AuthorizeReferral(Call& call, policy::Action action,
+                               const std::optional<StoredReferral>& found,
+                               absl::string_view key,
+                               const prevent::hub::v1::RequestContext& context);
+
+// The stored row of `found` with `file` as its new case file in `state`.
+store::ReferralRow ChangedRow(const StoredReferral& found,
+                              const prevent::records::v1::CaseFile& file,
+                              prevent::policy::v1::ReferralState state);
+
+}  // namespace hub::service
+
+#endif  // HUB_SERVICE_REFERRAL_RECORDS_H_
