@@ -130,6 +130,10 @@ struct Spec {
     owner = std::string(principal_id);
     return *this;
   }
+  Spec& AddressedTo(absl::string_view partner) {
+    addressed = std::string(partner);
+    return *this;
+  }
   Spec& Area(absl::string_view code) {
     area = std::string(code);
     return *this;
@@ -439,6 +443,7 @@ std::vector<Row> Rows() {
   constexpr auto UPDATE = pb::UPDATE;
   constexpr auto QUERY = pb::QUERY;
   constexpr auto CASE = pb::CASE;
+  constexpr auto INFORMATION = pb::INFORMATION;
   constexpr auto BRIEFING = pb::BRIEFING;
   constexpr auto ACCESS = pb::ACCESS;
   constexpr auto IDENTITY = pb::IDENTITY;
@@ -451,6 +456,8 @@ std::vector<Row> Rows() {
   constexpr auto kMash = pb::CHILD_SAFEGUARDING_MASH;
   constexpr auto kAssess = pb::CHANNEL_ASSESSMENT;
   constexpr auto kPanel = pb::CHANNEL_PANEL;
+  constexpr auto kSupport = pb::CHANNEL_SUPPORT_DELIVERY;
+  constexpr auto kPostExit = pb::POST_EXIT_REVIEW;
   constexpr auto kBriefing = pb::CTLP_BRIEFING;
   constexpr auto kFeedback = pb::REFERRER_FEEDBACK;
   constexpr auto kAudit = pb::AUDIT_AND_ASSURANCE;
@@ -485,10 +492,12 @@ std::vector<Row> Rows() {
       Deny("F01", kWrongRole, "SendBySchoolHead",
            Ask("U-HEAD1", SEND, CASE, kSubmit).In(pb::SUBMITTED),
            pb::ROLE_NOT_IN_RULE, "F01"),
+      // F14 (the coordinator's Channel assessment) is for this purpose, but
+      // not while the referral is only submitted.
       Deny(
           "F01", kWrongPurpose, "ReadForAssessment",
           Ask("U-HOKORO", READ, CASE, kAssess).From("P-SCH1").In(pb::SUBMITTED),
-          pb::PURPOSE_NOT_IN_RULE, "F01"),
+          pb::WRONG_WORKFLOW_STATE, "F14"),
       Deny(
           "F01", kWrongState, "ReadWhileScreening",
           Ask("U-HOKORO", READ, CASE, kSubmit).From("P-SCH1").In(pb::SCREENING),
@@ -730,7 +739,7 @@ std::vector<Row> Rows() {
           Ask("U-DSALLENBY", READ, CASE, kSubmit).From("P-PROB").In(pb::CLOSED),
           pb::WRONG_WORKFLOW_STATE, "F07"),
       Deny("F07", kWrongPurpose, "ReadForPostExitReview",
-           Ask("U-DSALLENBY", READ, CASE, pb::POST_EXIT_REVIEW)
+           Ask("U-DSALLENBY", READ, CASE, kPostExit)
                .From("P-PROB")
                .In(pb::SUBMITTED),
            pb::PURPOSE_NOT_IN_RULE, "F07"),
@@ -1012,91 +1021,598 @@ std::vector<Row> Rows() {
            pb::MARKING_ABOVE_LIMIT, "F13"),
 
       // --- F20: NHS response to an information request ---
+      // Answers are INFORMATION records whose source is the partner that
+      // answers, so each responder's rule stands alone (F20-F24).
       Allow("F20", "ReadWithConsent",
-            Ask("U-HOKORO", READ, CASE, kAssess)
+            Ask("U-HOKORO", READ, INFORMATION, kAssess)
                 .From("P-NHS1")
                 .In(pb::INFO_GATHERING)
                 .Consent(true, true)),
       Allow("F20", "ReadWithoutConsentOnPublicInterestAndCaldicott",
-            Ask("U-HOKORO", READ, CASE, kAssess)
+            Ask("U-HOKORO", READ, INFORMATION, kAssess)
                 .From("P-NHS1")
                 .In(pb::INFO_GATHERING)
                 .Consent(true, false)
                 .PublicInterest()
                 .Caldicott()),
+      Allow("F20", "ReadOnceThePanelIsListed",
+            Ask("U-HOKORO", READ, INFORMATION, kAssess)
+                .From("P-NHS1")
+                .In(pb::PANEL_LISTED)
+                .Consent(true, true)),
       Allow("F20", "SendByNhsLead",
-            Ask("U-DRWHIT", SEND, CASE, kAssess)
+            Ask("U-DRWHIT", SEND, INFORMATION, kAssess)
                 .In(pb::INFO_GATHERING)
                 .Consent(true, true)),
       Deny("F20", kRequirement, "ReadWithNoConsentDecision",
-           Ask("U-HOKORO", READ, CASE, kAssess)
+           Ask("U-HOKORO", READ, INFORMATION, kAssess)
                .From("P-NHS1")
                .In(pb::INFO_GATHERING),
            NOT_MET, "F20", pb::CONSENT_DECISION_RECORDED),
       Deny("F20", kRequirement, "ReadConsentGivenButNotRecorded",
-           Ask("U-HOKORO", READ, CASE, kAssess)
+           Ask("U-HOKORO", READ, INFORMATION, kAssess)
                .From("P-NHS1")
                .In(pb::INFO_GATHERING)
                .Consent(false, true),
            NOT_MET, "F20", pb::CONSENT_DECISION_RECORDED),
       Deny("F20", kRequirement, "ReadConsentRefusedWithoutPublicInterest",
-           Ask("U-HOKORO", READ, CASE, kAssess)
+           Ask("U-HOKORO", READ, INFORMATION, kAssess)
                .From("P-NHS1")
                .In(pb::INFO_GATHERING)
                .Consent(true, false)
                .Caldicott(),
            NOT_MET, "F20", pb::PUBLIC_INTEREST_JUSTIFICATION_IF_NO_CONSENT),
       Deny("F20", kRequirement, "ReadConsentRefusedWithoutCaldicott",
-           Ask("U-HOKORO", READ, CASE, kAssess)
+           Ask("U-HOKORO", READ, INFORMATION, kAssess)
                .From("P-NHS1")
                .In(pb::INFO_GATHERING)
                .Consent(true, false)
                .PublicInterest(),
            NOT_MET, "F20", pb::CALDICOTT_APPROVAL_IF_NO_CONSENT),
       Deny("F20", kRequirement, "SendWithNoConsentDecision",
-           Ask("U-DRWHIT", SEND, CASE, kAssess).In(pb::INFO_GATHERING), NOT_MET,
-           "F20", pb::CONSENT_DECISION_RECORDED),
+           Ask("U-DRWHIT", SEND, INFORMATION, kAssess).In(pb::INFO_GATHERING),
+           NOT_MET, "F20", pb::CONSENT_DECISION_RECORDED),
       Deny("F20", kWrongState, "ReadWhileScreening",
-           Ask("U-HOKORO", READ, CASE, kAssess)
+           Ask("U-HOKORO", READ, INFORMATION, kAssess)
                .From("P-NHS1")
                .In(pb::SCREENING)
                .Consent(true, true),
            pb::WRONG_WORKFLOW_STATE, "F20"),
       Deny("F20", kOutOfScope, "ReadInAnotherArea",
-           Ask("U-HOKORO", READ, CASE, kAssess)
+           Ask("U-HOKORO", READ, INFORMATION, kAssess)
                .From("P-NHS1")
                .In(pb::INFO_GATHERING)
                .Consent(true, true)
                .Area("RVS"),
            pb::OUT_OF_SCOPE, "F20"),
-      // F04 and F12 fail on purpose at the same stage and come first.
       Deny("F20", kWrongPurpose, "ReadForSupportDelivery",
-           Ask("U-HOKORO", READ, CASE, pb::CHANNEL_SUPPORT_DELIVERY)
+           Ask("U-HOKORO", READ, INFORMATION, kSupport)
                .From("P-NHS1")
                .In(pb::INFO_GATHERING)
                .Consent(true, true),
-           pb::PURPOSE_NOT_IN_RULE, "F04"),
+           pb::PURPOSE_NOT_IN_RULE, "F20"),
       Deny("F20", kWrongRole, "ReadByEducationOfficer",
-           Ask("U-PEO", READ, CASE, kAssess)
+           Ask("U-PEO", READ, INFORMATION, kAssess)
                .From("P-NHS1")
                .In(pb::INFO_GATHERING)
                .Consent(true, true),
-           pb::ROLE_NOT_IN_RULE, "F01"),
-      // Only the Prevent lead sends answers; for the referrer F04 (a
-      // referral, another purpose) comes closest.
+           pb::ROLE_NOT_IN_RULE, "F20"),
+      // Only the Prevent lead sends the trust's answers.
       Deny("F20", kWrongRole, "SendByNhsReferrer",
-           Ask("U-NURSE", SEND, CASE, kAssess)
+           Ask("U-NURSE", SEND, INFORMATION, kAssess)
                .In(pb::INFO_GATHERING)
                .Consent(true, true),
-           pb::PURPOSE_NOT_IN_RULE, "F04"),
+           pb::ROLE_NOT_IN_RULE, "F20"),
       Deny("F20", kMarking, "ReadSecret",
-           Ask("U-HOKORO", READ, CASE, kAssess)
+           Ask("U-HOKORO", READ, INFORMATION, kAssess)
                .From("P-NHS1")
                .In(pb::INFO_GATHERING)
                .Consent(true, true)
                .Marked(kSecret),
            pb::MARKING_ABOVE_LIMIT, "F20"),
 
+      // --- F21: probation response to an information request ---
+      // F20 comes first: it fails on the source (NHS_TRUST), F21 gets further.
+      Allow("F21", "ReadByCoordinator",
+            Ask("U-HOKORO", READ, INFORMATION, kAssess)
+                .From("P-PROB")
+                .In(pb::INFO_GATHERING)),
+      Allow("F21", "ReadOnceThePanelIsListed",
+            Ask("U-HOKORO", READ, INFORMATION, kAssess)
+                .From("P-PROB")
+                .In(pb::PANEL_LISTED)),
+      Allow(
+          "F21", "SendByProbationSpoc",
+          Ask("U-IMERCER", SEND, INFORMATION, kAssess).In(pb::INFO_GATHERING)),
+      // Probation answers need no consent decision (P13 is for the NHS).
+      Allow("F21", "ReadWithNoConsentDecision",
+            Ask("U-HOKORO", READ, INFORMATION, kAssess)
+                .From("P-PROB")
+                .In(pb::INFO_GATHERING)
+                .Consent(false, false)),
+      // No rule for the panel chair's roles: F20, the first candidate, is
+      // cited.
+      Deny("F21", kWrongRole, "ReadByPanelChair",
+           Ask("U-ABROOKS", READ, INFORMATION, kAssess)
+               .From("P-PROB")
+               .In(pb::INFO_GATHERING),
+           pb::ROLE_NOT_IN_RULE, "F20"),
+      Deny("F21", kWrongPurpose, "ReadForScreening",
+           Ask("U-HOKORO", READ, INFORMATION, kScreen)
+               .From("P-PROB")
+               .In(pb::INFO_GATHERING),
+           pb::PURPOSE_NOT_IN_RULE, "F21"),
+      Deny("F21", kWrongState, "ReadWhileScreening",
+           Ask("U-HOKORO", READ, INFORMATION, kAssess)
+               .From("P-PROB")
+               .In(pb::SCREENING),
+           pb::WRONG_WORKFLOW_STATE, "F21"),
+      Deny("F21", kWrongState, "SendDuringSupport",
+           Ask("U-IMERCER", SEND, INFORMATION, kAssess).In(pb::SUPPORT_ACTIVE),
+           pb::WRONG_WORKFLOW_STATE, "F21"),
+      Deny("F21", kOutOfScope, "ReadInAnotherArea",
+           Ask("U-HOKORO", READ, INFORMATION, kAssess)
+               .From("P-PROB")
+               .In(pb::INFO_GATHERING)
+               .Area("RVS"),
+           pb::OUT_OF_SCOPE, "F21"),
+      Deny("F21", kMarking, "ReadSecret",
+           Ask("U-HOKORO", READ, INFORMATION, kAssess)
+               .From("P-PROB")
+               .In(pb::INFO_GATHERING)
+               .Marked(kSecret),
+           pb::MARKING_ABOVE_LIMIT, "F21"),
+
+      // --- F22: school response to an information request ---
+      Allow("F22", "ReadByCoordinator",
+            Ask("U-HOKORO", READ, INFORMATION, kAssess)
+                .From("P-SCH1")
+                .In(pb::INFO_GATHERING)),
+      Allow(
+          "F22", "SendBySchoolDsl",
+          Ask("U-RCALDWELL", SEND, INFORMATION, kAssess).In(pb::PANEL_LISTED)),
+      // Only the safeguarding lead answers for the school.
+      Deny("F22", kWrongRole, "SendBySchoolHead",
+           Ask("U-HEAD1", SEND, INFORMATION, kAssess).In(pb::INFO_GATHERING),
+           pb::ROLE_NOT_IN_RULE, "F20"),
+      Deny("F22", kWrongPurpose, "ReadForFeedback",
+           Ask("U-HOKORO", READ, INFORMATION, kFeedback)
+               .From("P-SCH1")
+               .In(pb::INFO_GATHERING),
+           pb::PURPOSE_NOT_IN_RULE, "F22"),
+      Deny("F22", kWrongState, "SendWhileSubmitted",
+           Ask("U-RCALDWELL", SEND, INFORMATION, kAssess).In(pb::SUBMITTED),
+           pb::WRONG_WORKFLOW_STATE, "F22"),
+      Deny("F22", kOutOfScope, "ReadWithNoArea",
+           Ask("U-HOKORO", READ, INFORMATION, kAssess)
+               .From("P-SCH1")
+               .In(pb::INFO_GATHERING)
+               .Area(""),
+           pb::OUT_OF_SCOPE, "F22"),
+      Deny("F22", kMarking, "SendSecret",
+           Ask("U-RCALDWELL", SEND, INFORMATION, kAssess)
+               .In(pb::INFO_GATHERING)
+               .Marked(kSecret),
+           pb::MARKING_ABOVE_LIMIT, "F22"),
+
+      // --- F23: college response to an information request ---
+      // A college's safeguarding lead holds the school role; F22 (SCHOOL
+      // source) fails on the source, F23 (COLLEGE) decides.
+      Allow("F23", "ReadByCoordinator",
+            Ask("U-HOKORO", READ, INFORMATION, kAssess)
+                .From("P-SCH2")
+                .In(pb::INFO_GATHERING)),
+      Allow("F23", "SendByCollegeDsl",
+            Ask("U-DSL2", SEND, INFORMATION, kAssess).In(pb::INFO_GATHERING)),
+      Deny("F23", kWrongRole, "ReadByElectedMember",
+           Ask("U-CLLR", READ, INFORMATION, kAssess)
+               .From("P-SCH2")
+               .In(pb::INFO_GATHERING),
+           pb::ROLE_NOT_IN_RULE, "F20"),
+      Deny("F23", kWrongPurpose, "SendForReferral",
+           Ask("U-DSL2", SEND, INFORMATION, kSubmit).In(pb::INFO_GATHERING),
+           pb::PURPOSE_NOT_IN_RULE, "F23"),
+      Deny("F23", kWrongState, "ReadWhenClosed",
+           Ask("U-HOKORO", READ, INFORMATION, kAssess)
+               .From("P-SCH2")
+               .In(pb::CLOSED),
+           pb::WRONG_WORKFLOW_STATE, "F23"),
+      Deny("F23", kOutOfScope, "ReadInAnotherArea",
+           Ask("U-HOKORO", READ, INFORMATION, kAssess)
+               .From("P-SCH2")
+               .In(pb::INFO_GATHERING)
+               .Area("RVS"),
+           pb::OUT_OF_SCOPE, "F23"),
+      Deny("F23", kMarking, "ReadSecret",
+           Ask("U-HOKORO", READ, INFORMATION, kAssess)
+               .From("P-SCH2")
+               .In(pb::INFO_GATHERING)
+               .Marked(kSecret),
+           pb::MARKING_ABOVE_LIMIT, "F23"),
+
+      // --- F24: MASH response to an information request ---
+      Allow("F24", "ReadByCoordinator",
+            Ask("U-HOKORO", READ, INFORMATION, kAssess)
+                .From("P-LBW-MASH")
+                .In(pb::INFO_GATHERING)),
+      Allow("F24", "SendByMash",
+            Ask("U-MASH1", SEND, INFORMATION, kAssess).In(pb::INFO_GATHERING)),
+      Deny("F24", kWrongRole, "ReadByLaDpo",
+           Ask("U-LBWDPO", READ, INFORMATION, kAssess)
+               .From("P-LBW-MASH")
+               .In(pb::INFO_GATHERING),
+           pb::ROLE_NOT_IN_RULE, "F20"),
+      Deny("F24", kWrongPurpose, "SendForTheMash",
+           Ask("U-MASH1", SEND, INFORMATION, kMash).In(pb::INFO_GATHERING),
+           pb::PURPOSE_NOT_IN_RULE, "F24"),
+      Deny("F24", kWrongState, "ReadWhileConsentPending",
+           Ask("U-HOKORO", READ, INFORMATION, kAssess)
+               .From("P-LBW-MASH")
+               .In(pb::CONSENT_PENDING),
+           pb::WRONG_WORKFLOW_STATE, "F24"),
+      Deny("F24", kOutOfScope, "ReadInAnotherArea",
+           Ask("U-HOKORO", READ, INFORMATION, kAssess)
+               .From("P-LBW-MASH")
+               .In(pb::INFO_GATHERING)
+               .Area("CTY"),
+           pb::OUT_OF_SCOPE, "F24"),
+      Deny("F24", kMarking, "ReadSecret",
+           Ask("U-HOKORO", READ, INFORMATION, kAssess)
+               .From("P-LBW-MASH")
+               .In(pb::INFO_GATHERING)
+               .Marked(kSecret),
+           pb::MARKING_ABOVE_LIMIT, "F24"),
+
+      // --- F25: an information request to the partner it is addressed to ---
+      // The request's source is the council; only the addressed partner's
+      // principals (in the rule's roles) see it, whatever the area.
+      Allow("F25", "ReadByAddressedTrust",
+            Ask("U-DRWHIT", READ, INFORMATION, kAssess)
+                .From("P-LBW")
+                .AddressedTo("P-NHS1")
+                .In(pb::INFO_GATHERING)),
+      Allow("F25", "ListByAddressedProbation",
+            Ask("U-IMERCER", LIST, INFORMATION, kAssess)
+                .From("P-LBW")
+                .AddressedTo("P-PROB")
+                .In(pb::INFO_GATHERING)),
+      Allow("F25", "ReadByAddressedSchool",
+            Ask("U-RCALDWELL", READ, INFORMATION, kAssess)
+                .From("P-LBW")
+                .AddressedTo("P-SCH1")
+                .In(pb::INFO_GATHERING)),
+      Allow("F25", "ReadByAddressedMash",
+            Ask("U-MASH1", READ, INFORMATION, kAssess)
+                .From("P-LBW")
+                .AddressedTo("P-LBW-MASH")
+                .In(pb::INFO_GATHERING)),
+      Allow("F25", "AddressedNeedsNoArea",
+            Ask("U-DSL2", READ, INFORMATION, kAssess)
+                .From("P-LBW")
+                .AddressedTo("P-SCH2")
+                .In(pb::INFO_GATHERING)
+                .Area("RVS")),
+      // The first responder rules (F20-F24) are for other sending roles.
+      Allow("F25", "SendByCoordinator",
+            Ask("U-HOKORO", SEND, INFORMATION, kAssess).In(pb::INFO_GATHERING)),
+      Deny("F25", kOutOfScope, "ReadAddressedToAnotherPartner",
+           Ask("U-DSL2", READ, INFORMATION, kAssess)
+               .From("P-LBW")
+               .AddressedTo("P-SCH1")
+               .In(pb::INFO_GATHERING),
+           pb::OUT_OF_SCOPE, "F25"),
+      Deny("F25", kOutOfScope, "ReadAddressedToNoOne",
+           Ask("U-DRWHIT", READ, INFORMATION, kAssess)
+               .From("P-LBW")
+               .In(pb::INFO_GATHERING),
+           pb::OUT_OF_SCOPE, "F25"),
+      // The trust's referrer is not its Prevent lead.
+      Deny("F25", kWrongRole, "ReadByNhsReferrer",
+           Ask("U-NURSE", READ, INFORMATION, kAssess)
+               .From("P-LBW")
+               .AddressedTo("P-NHS1")
+               .In(pb::INFO_GATHERING),
+           pb::ROLE_NOT_IN_RULE, "F20"),
+      Deny("F25", kWrongRole, "SendByPanelChair",
+           Ask("U-ABROOKS", SEND, INFORMATION, kAssess).In(pb::INFO_GATHERING),
+           pb::ROLE_NOT_IN_RULE, "F20"),
+      Deny("F25", kWrongPurpose, "ReadForScreening",
+           Ask("U-DRWHIT", READ, INFORMATION, kScreen)
+               .From("P-LBW")
+               .AddressedTo("P-NHS1")
+               .In(pb::INFO_GATHERING),
+           pb::PURPOSE_NOT_IN_RULE, "F25"),
+      // Requests go out while information is gathered only.
+      Deny("F25", kWrongState, "ReadOnceThePanelIsListed",
+           Ask("U-DRWHIT", READ, INFORMATION, kAssess)
+               .From("P-LBW")
+               .AddressedTo("P-NHS1")
+               .In(pb::PANEL_LISTED),
+           pb::WRONG_WORKFLOW_STATE, "F25"),
+      Deny("F25", kWrongState, "SendWhileScreening",
+           Ask("U-HOKORO", SEND, INFORMATION, kAssess).In(pb::SCREENING),
+           pb::WRONG_WORKFLOW_STATE, "F25"),
+      // An answer's source is the responder, not the council.
+      Deny("F25", kSource, "ReadAnAnswer",
+           Ask("U-DRWHIT", READ, INFORMATION, kAssess)
+               .From("P-NHS1")
+               .AddressedTo("P-NHS1")
+               .In(pb::INFO_GATHERING),
+           pb::SOURCE_NOT_IN_RULE, "F25"),
+      Deny("F25", kMarking, "ReadSecret",
+           Ask("U-DRWHIT", READ, INFORMATION, kAssess)
+               .From("P-LBW")
+               .AddressedTo("P-NHS1")
+               .In(pb::INFO_GATHERING)
+               .Marked(kSecret),
+           pb::MARKING_ABOVE_LIMIT, "F25"),
+
+      // --- F26: the coordinator follows the information requests of their
+      // area ---
+      Allow("F26", "ReadByCoordinator",
+            Ask("U-HOKORO", READ, INFORMATION, kAssess)
+                .From("P-LBW")
+                .In(pb::INFO_GATHERING)),
+      Allow("F26", "ListOnceThePanelIsListed",
+            Ask("U-HOKORO", LIST, INFORMATION, kAssess)
+                .From("P-LBW")
+                .In(pb::PANEL_LISTED)),
+      Deny("F26", kWrongRole, "ReadByPanelChair",
+           Ask("U-ABROOKS", READ, INFORMATION, kAssess)
+               .From("P-LBW")
+               .In(pb::INFO_GATHERING),
+           pb::ROLE_NOT_IN_RULE, "F20"),
+      Deny("F26", kWrongPurpose, "ListForPanel",
+           Ask("U-HOKORO", LIST, INFORMATION, kPanel)
+               .From("P-LBW")
+               .In(pb::INFO_GATHERING),
+           pb::PURPOSE_NOT_IN_RULE, "F26"),
+      Deny("F26", kWrongState, "ReadDuringSupport",
+           Ask("U-HOKORO", READ, INFORMATION, kAssess)
+               .From("P-LBW")
+               .In(pb::SUPPORT_ACTIVE),
+           pb::WRONG_WORKFLOW_STATE, "F26"),
+      Deny("F26", kOutOfScope, "ReadInAnotherArea",
+           Ask("U-HOKORO", READ, INFORMATION, kAssess)
+               .From("P-LBW")
+               .In(pb::INFO_GATHERING)
+               .Area("RVS"),
+           pb::OUT_OF_SCOPE, "F26"),
+      Deny("F26", kMarking, "ReadSecret",
+           Ask("U-HOKORO", READ, INFORMATION, kAssess)
+               .From("P-LBW")
+               .In(pb::INFO_GATHERING)
+               .Marked(kSecret),
+           pb::MARKING_ABOVE_LIMIT, "F26"),
+
+      // --- F14: the coordinator manages Channel assessment in their area ---
+      Allow("F14", "ReadWhileInfoGathering",
+            Ask("U-HOKORO", READ, CASE, kAssess)
+                .From("P-SCH1")
+                .In(pb::INFO_GATHERING)),
+      Allow("F14", "UpdateOnceThePanelIsListed",
+            Ask("U-HOKORO", UPDATE, CASE, kAssess)
+                .From("P-NHS1")
+                .In(pb::PANEL_LISTED)),
+      Allow("F14", "ListPoliceSourced",
+            Ask("U-HOKORO", LIST, CASE, kAssess)
+                .From("P-SO15D")
+                .In(pb::INFO_GATHERING)),
+      // No UPDATE rule for the education officer's role: F12 is cited.
+      Deny("F14", kWrongRole, "UpdateByEducationOfficer",
+           Ask("U-PEO", UPDATE, CASE, kAssess)
+               .From("P-SCH1")
+               .In(pb::INFO_GATHERING),
+           pb::ROLE_NOT_IN_RULE, "F12"),
+      // Every coordinator rule fails on purpose alike; F12 comes first.
+      Deny("F14", kWrongPurpose, "UpdateForDeconfliction",
+           Ask("U-HOKORO", UPDATE, CASE, kDeconflict)
+               .From("P-SCH1")
+               .In(pb::INFO_GATHERING),
+           pb::PURPOSE_NOT_IN_RULE, "F12"),
+      Deny(
+          "F14", kWrongState, "ReadWhileScreening",
+          Ask("U-HOKORO", READ, CASE, kAssess).From("P-SCH1").In(pb::SCREENING),
+          pb::WRONG_WORKFLOW_STATE, "F14"),
+      Deny("F14", kWrongState, "UpdateDuringSupport",
+           Ask("U-HOKORO", UPDATE, CASE, kAssess)
+               .From("P-SCH1")
+               .In(pb::SUPPORT_ACTIVE),
+           pb::WRONG_WORKFLOW_STATE, "F14"),
+      Deny("F14", kOutOfScope, "UpdateInAnotherArea",
+           Ask("U-HOKORO", UPDATE, CASE, kAssess)
+               .From("P-SCH1")
+               .In(pb::INFO_GATHERING)
+               .Area("RVS"),
+           pb::OUT_OF_SCOPE, "F14"),
+      Deny("F14", kMarking, "ReadSecret",
+           Ask("U-HOKORO", READ, CASE, kAssess)
+               .From("P-SCH1")
+               .In(pb::INFO_GATHERING)
+               .Marked(kSecret),
+           pb::MARKING_ABOVE_LIMIT, "F14"),
+
+      // --- F15: the coordinator records consent and follows support ---
+      Allow("F15", "ReadDuringSupport",
+            Ask("U-HOKORO", READ, CASE, kSupport)
+                .From("P-SCH1")
+                .In(pb::SUPPORT_ACTIVE)),
+      Allow("F15", "UpdateWhileConsentPending",
+            Ask("U-HOKORO", UPDATE, CASE, kSupport)
+                .From("P-NHS1")
+                .In(pb::CONSENT_PENDING)),
+      Allow("F15", "UpdateOnceThePanelHasDecided",
+            Ask("U-HOKORO", UPDATE, CASE, kSupport)
+                .From("P-PROB")
+                .In(pb::PANEL_DECIDED)),
+      Allow("F15", "ListWhenConsentDeclined",
+            Ask("U-HOKORO", LIST, CASE, kSupport)
+                .From("P-SCH2")
+                .In(pb::CONSENT_DECLINED)),
+      Deny("F15", kWrongRole, "UpdateByMash",
+           Ask("U-MASH1", UPDATE, CASE, kSupport)
+               .From("P-SCH1")
+               .In(pb::SUPPORT_ACTIVE),
+           pb::ROLE_NOT_IN_RULE, "F12"),
+      // Every coordinator rule fails on purpose alike; F01 comes first.
+      Deny("F15", kWrongPurpose, "ReadForTheMash",
+           Ask("U-HOKORO", READ, CASE, kMash)
+               .From("P-SCH1")
+               .In(pb::SUPPORT_ACTIVE),
+           pb::PURPOSE_NOT_IN_RULE, "F01"),
+      Deny("F15", kWrongState, "ReadWhileInfoGathering",
+           Ask("U-HOKORO", READ, CASE, kSupport)
+               .From("P-SCH1")
+               .In(pb::INFO_GATHERING),
+           pb::WRONG_WORKFLOW_STATE, "F15"),
+      Deny(
+          "F15", kWrongState, "UpdateOnceExited",
+          Ask("U-HOKORO", UPDATE, CASE, kSupport).From("P-SCH1").In(pb::EXITED),
+          pb::WRONG_WORKFLOW_STATE, "F15"),
+      Deny("F15", kOutOfScope, "ReadInAnotherArea",
+           Ask("U-HOKORO", READ, CASE, kSupport)
+               .From("P-SCH1")
+               .In(pb::SUPPORT_ACTIVE)
+               .Area("RVS"),
+           pb::OUT_OF_SCOPE, "F15"),
+      Deny("F15", kMarking, "UpdateSecret",
+           Ask("U-HOKORO", UPDATE, CASE, kSupport)
+               .From("P-SCH1")
+               .In(pb::CONSENT_PENDING)
+               .Marked(kSecret),
+           pb::MARKING_ABOVE_LIMIT, "F15"),
+
+      // --- F16: the coordinator and panel chair follow post-exit reviews ---
+      Allow(
+          "F16", "ReadByCoordinator",
+          Ask("U-HOKORO", READ, CASE, kPostExit).From("P-SCH1").In(pb::EXITED)),
+      Allow("F16", "UpdateByPanelChair",
+            Ask("U-ABROOKS", UPDATE, CASE, kPostExit)
+                .From("P-NHS1")
+                .In(pb::REVIEW_6M_DUE)),
+      Allow("F16", "ListByPanelChair",
+            Ask("U-ABROOKS", LIST, CASE, kPostExit)
+                .From("P-PROB")
+                .In(pb::REVIEW_EXTENDED)),
+      Allow("F16", "UpdateByCoordinatorAtTwelveMonths",
+            Ask("U-HOKORO", UPDATE, CASE, kPostExit)
+                .From("P-SO15D")
+                .In(pb::REVIEW_12M_DUE)),
+      Deny("F16", kWrongRole, "ReadByEducationOfficer",
+           Ask("U-PEO", READ, CASE, kPostExit).From("P-SCH1").In(pb::EXITED),
+           pb::ROLE_NOT_IN_RULE, "F01"),
+      Deny("F16", kWrongPurpose, "PanelChairReadsForAssessment",
+           Ask("U-ABROOKS", READ, CASE, kAssess).From("P-SCH1").In(pb::EXITED),
+           pb::PURPOSE_NOT_IN_RULE, "F16"),
+      Deny("F16", kWrongState, "ReadDuringSupport",
+           Ask("U-HOKORO", READ, CASE, kPostExit)
+               .From("P-SCH1")
+               .In(pb::SUPPORT_ACTIVE),
+           pb::WRONG_WORKFLOW_STATE, "F16"),
+      Deny("F16", kWrongState, "UpdateOnceClosed",
+           Ask("U-ABROOKS", UPDATE, CASE, kPostExit)
+               .From("P-SCH1")
+               .In(pb::CLOSED),
+           pb::WRONG_WORKFLOW_STATE, "F16"),
+      Deny("F16", kOutOfScope, "ReadInAnotherArea",
+           Ask("U-ABROOKS", READ, CASE, kPostExit)
+               .From("P-SCH1")
+               .In(pb::EXITED)
+               .Area("RVS"),
+           pb::OUT_OF_SCOPE, "F16"),
+      Deny("F16", kMarking, "ReadSecret",
+           Ask("U-ABROOKS", READ, CASE, kPostExit)
+               .From("P-SCH1")
+               .In(pb::REVIEW_6M_DUE)
+               .Marked(kSecret),
+           pb::MARKING_ABOVE_LIMIT, "F16"),
+
+      // --- F17: the CT gateway approves feedback to the referrer ---
+      Allow("F17", "ReadByGateway",
+            Ask("U-DSALLENBY", READ, CASE, kFeedback)
+                .From("P-SCH1")
+                .In(pb::CLOSED_NFA)),
+      Allow("F17", "UpdateByGateway",
+            Ask("U-DSALLENBY", UPDATE, CASE, kFeedback)
+                .From("P-NHS1")
+                .In(pb::SIGNPOSTED)),
+      Allow("F17", "UpdatePoliceManaged",
+            Ask("U-DSALLENBY", UPDATE, CASE, kFeedback)
+                .From("P-PROB")
+                .In(pb::POLICE_MANAGED)),
+      Deny("F17", kWrongRole, "UpdateByCaseOfficer",
+           Ask("U-PCLIND", UPDATE, CASE, kFeedback)
+               .From("P-SCH1")
+               .In(pb::CLOSED_NFA),
+           pb::ROLE_NOT_IN_RULE, "F12"),
+      // F13 (the gateway's deconfliction rule) comes first and fails on
+      // purpose alike.
+      Deny("F17", kWrongPurpose, "UpdateForScreening",
+           Ask("U-DSALLENBY", UPDATE, CASE, kScreen)
+               .From("P-SCH1")
+               .In(pb::CLOSED_NFA),
+           pb::PURPOSE_NOT_IN_RULE, "F13"),
+      // Feedback waits for the routing decision.
+      Deny("F17", kWrongState, "UpdateAtTheGateway",
+           Ask("U-DSALLENBY", UPDATE, CASE, kFeedback)
+               .From("P-SCH1")
+               .In(pb::POLICE_GATEWAY),
+           pb::WRONG_WORKFLOW_STATE, "F17"),
+      Deny("F17", kOutOfScope, "ReadInAnotherArea",
+           Ask("U-DSALLENBY", READ, CASE, kFeedback)
+               .From("P-SCH1")
+               .In(pb::CLOSED_NFA)
+               .Area("CTY"),
+           pb::OUT_OF_SCOPE, "F17"),
+      Deny("F17", kMarking, "UpdateSecret",
+           Ask("U-DSALLENBY", UPDATE, CASE, kFeedback)
+               .From("P-SCH1")
+               .In(pb::CLOSED_NFA)
+               .Marked(kSecret),
+           pb::MARKING_ABOVE_LIMIT, "F17"),
+
+      // --- F18: the coordinator releases approved feedback to the referrer
+      // ---
+      Allow("F18", "ReadByCoordinator",
+            Ask("U-HOKORO", READ, CASE, kFeedback)
+                .From("P-SCH1")
+                .In(pb::CLOSED_NFA)),
+      Allow("F18", "UpdateDuringSupport",
+            Ask("U-HOKORO", UPDATE, CASE, kFeedback)
+                .From("P-NHS1")
+                .In(pb::SUPPORT_ACTIVE)),
+      Allow("F18", "UpdateOnceClosed",
+            Ask("U-HOKORO", UPDATE, CASE, kFeedback)
+                .From("P-PROB")
+                .In(pb::CLOSED)),
+      Deny("F18", kWrongRole, "UpdateByCaldicottApprover",
+           Ask("U-CALD", UPDATE, CASE, kFeedback)
+               .From("P-SCH1")
+               .In(pb::CLOSED_NFA),
+           pb::ROLE_NOT_IN_RULE, "F12"),
+      // Every coordinator rule fails on purpose alike; F12 comes first.
+      Deny("F18", kWrongPurpose, "UpdateForAudit",
+           Ask("U-HOKORO", UPDATE, CASE, kAudit)
+               .From("P-SCH1")
+               .In(pb::CLOSED_NFA),
+           pb::PURPOSE_NOT_IN_RULE, "F12"),
+      Deny("F18", kWrongState, "ReadWhileScreening",
+           Ask("U-HOKORO", READ, CASE, kFeedback)
+               .From("P-SCH1")
+               .In(pb::SCREENING),
+           pb::WRONG_WORKFLOW_STATE, "F18"),
+      Deny("F18", kOutOfScope, "UpdateInAnotherArea",
+           Ask("U-HOKORO", UPDATE, CASE, kFeedback)
+               .From("P-SCH1")
+               .In(pb::CLOSED_NFA)
+               .Area("RVS"),
+           pb::OUT_OF_SCOPE, "F18"),
+      Deny("F18", kMarking, "ReadSecret",
+           Ask("U-HOKORO", READ, CASE, kFeedback)
+               .From("P-SCH1")
+               .In(pb::CLOSED_NFA)
+               .Marked(kSecret),
+           pb::MARKING_ABOVE_LIMIT, "F18"),
       // --- F30: panel bundle to panel members, for 14 days ---
       Allow("F30", "ReadByPanelChair",
             Ask("U-ABROOKS", READ, CASE, kPanel)
@@ -1136,8 +1652,9 @@ std::vector<Row> Rows() {
             Ask("U-ABROOKS", SEND, CASE, kPanel)
                 .In(pb::REVIEW_6M_DUE)
                 .PanelMember()),
+      // (The panel chair needs no membership: F31 gives them the case.)
       Deny("F30", kRequirement, "ReadByNonMember",
-           Ask("U-ABROOKS", READ, CASE, kPanel)
+           Ask("U-HOKORO", READ, CASE, kPanel)
                .From("P-LBW")
                .In(pb::PANEL_LISTED),
            NOT_MET, "F30", pb::PANEL_MEMBERSHIP),
@@ -1157,12 +1674,14 @@ std::vector<Row> Rows() {
                .PanelMember()
                .Area("RVS"),
            pb::OUT_OF_SCOPE, "F30"),
+      // F16 (the chair's post-exit reviews) comes first and fails on purpose
+      // alike.
       Deny("F30", kWrongPurpose, "ReadForAssessment",
            Ask("U-ABROOKS", READ, CASE, kAssess)
                .From("P-LBW")
                .In(pb::PANEL_LISTED)
                .PanelMember(),
-           pb::PURPOSE_NOT_IN_RULE, "F30"),
+           pb::PURPOSE_NOT_IN_RULE, "F16"),
       Deny("F30", kWrongRole, "ReadByElectedMember",
            Ask("U-CLLR", READ, CASE, kPanel)
                .From("P-LBW")
@@ -1177,8 +1696,9 @@ std::vector<Row> Rows() {
                .In(pb::PANEL_LISTED)
                .PanelMember(),
            pb::PURPOSE_NOT_IN_RULE, "F50"),
+      // (For the panel chair, F31 decides a police-sourced case.)
       Deny("F30", kSource, "ReadPoliceSourcedBundle",
-           Ask("U-ABROOKS", READ, CASE, kPanel)
+           Ask("U-PCLIND", READ, CASE, kPanel)
                .From("P-SO15D")
                .In(pb::PANEL_LISTED)
                .PanelMember(),
@@ -1191,6 +1711,67 @@ std::vector<Row> Rows() {
                .Marked(kSecret),
            pb::MARKING_ABOVE_LIMIT, "F30"),
 
+      // --- F31: the panel chair records the panel's decisions ---
+      // F30 (council-sourced bundles) comes first; for a case from any other
+      // source it fails on the source, and F31 decides.
+      Allow("F31", "ReadByPanelChair",
+            Ask("U-ABROOKS", READ, CASE, kPanel)
+                .From("P-SCH1")
+                .In(pb::PANEL_LISTED)),
+      Allow("F31", "UpdateDuringSupport",
+            Ask("U-ABROOKS", UPDATE, CASE, kPanel)
+                .From("P-NHS1")
+                .In(pb::SUPPORT_ACTIVE)),
+      Allow("F31", "ListByPanelChair",
+            Ask("U-ABROOKS", LIST, CASE, kPanel)
+                .From("P-PROB")
+                .In(pb::PANEL_LISTED)),
+      Allow("F31", "PoliceSourcedCase",
+            Ask("U-ABROOKS", READ, CASE, kPanel)
+                .From("P-SO15D")
+                .In(pb::PANEL_LISTED)
+                .PanelMember()),
+      // F30 requires panel membership; F31 does not, and decides.
+      Allow("F31", "CouncilSourcedCaseWithoutMembership",
+            Ask("U-ABROOKS", READ, CASE, kPanel)
+                .From("P-LBW")
+                .In(pb::PANEL_LISTED)),
+      // The coordinator is no panel chair: every coordinator rule fails on
+      // purpose, F12 first.
+      Deny("F31", kWrongRole, "UpdateByCoordinator",
+           Ask("U-HOKORO", UPDATE, CASE, kPanel)
+               .From("P-SCH1")
+               .In(pb::PANEL_LISTED),
+           pb::PURPOSE_NOT_IN_RULE, "F12"),
+      Deny("F31", kWrongRole, "UpdateByCaseOfficer",
+           Ask("U-PCLIND", UPDATE, CASE, kPanel)
+               .From("P-SCH1")
+               .In(pb::PANEL_LISTED),
+           pb::ROLE_NOT_IN_RULE, "F12"),
+      // F16 (the chair's post-exit reviews) comes first and fails on purpose
+      // alike.
+      Deny("F31", kWrongPurpose, "UpdateForAssessment",
+           Ask("U-ABROOKS", UPDATE, CASE, kAssess)
+               .From("P-SCH1")
+               .In(pb::PANEL_LISTED),
+           pb::PURPOSE_NOT_IN_RULE, "F16"),
+      Deny("F31", kWrongState, "ReadWhileConsentPending",
+           Ask("U-ABROOKS", READ, CASE, kPanel)
+               .From("P-SCH1")
+               .In(pb::CONSENT_PENDING),
+           pb::WRONG_WORKFLOW_STATE, "F31"),
+      Deny("F31", kOutOfScope, "UpdateInAnotherArea",
+           Ask("U-ABROOKS", UPDATE, CASE, kPanel)
+               .From("P-SCH1")
+               .In(pb::PANEL_LISTED)
+               .Area("RVS"),
+           pb::OUT_OF_SCOPE, "F31"),
+      Deny("F31", kMarking, "ReadSecret",
+           Ask("U-ABROOKS", READ, CASE, kPanel)
+               .From("P-SCH1")
+               .In(pb::PANEL_LISTED)
+               .Marked(kSecret),
+           pb::MARKING_ABOVE_LIMIT, "F31"),
       // --- F40: school briefing rendition ---
       Allow("F40", "ReadBySchoolDsl",
             Ask("U-RCALDWELL", READ, BRIEFING, kBriefing)
@@ -1609,7 +2190,7 @@ TEST(DemoRuleTableTest, CoversEveryRuleAndEveryWayItRefuses) {
           << pb::Requirement_Name(requirement);
     }
   }
-  EXPECT_EQ(flows, 22);
+  EXPECT_EQ(flows, 34);
   for (const StandingRule& standing : file.standing_rules()) {
     SCOPED_TRACE(standing.id());
     EXPECT_TRUE(has(standing.id(), kAllow));
@@ -1945,7 +2526,7 @@ std::string ExplainSpec(const Spec& spec) {
 }
 
 TEST(DecideTest, ExplanationsNameTheRuleAndWhatIsMissing) {
-  EXPECT_EQ(ExplainSpec(Ask("U-ABROOKS", pb::READ, pb::CASE, pb::CHANNEL_PANEL)
+  EXPECT_EQ(ExplainSpec(Ask("U-HOKORO", pb::READ, pb::CASE, pb::CHANNEL_PANEL)
                             .From("P-LBW")
                             .In(pb::PANEL_LISTED)),
             "rule F30 of agreement A-ISA-WXC-2025 requires PANEL_MEMBERSHIP");
@@ -2086,7 +2667,75 @@ TEST(ProjectionOfDecisionsTest, F13ReleasesPoliceDetailToTheGateway) {
   ASSERT_EQ(d.rule_id(), "F13");
   EXPECT_TRUE(d.fields().Allows("gateway.officer_id"));
   EXPECT_TRUE(d.fields().Allows("deconfliction.police_result"));
+  EXPECT_TRUE(d.fields().Allows("panel_decisions"));
+  EXPECT_TRUE(d.fields().Allows("feedback_review.approved_by"));
+  EXPECT_TRUE(d.fields().Allows("review_schedule"));
   EXPECT_FALSE(d.fields().Allows("panel_bundle"));
+  EXPECT_FALSE(d.fields().Allows("consents"));
+  EXPECT_FALSE(d.fields().Allows("information_request"));
+  EXPECT_FALSE(d.fields().Allows("information_response"));
+}
+
+// The coordinator's and the panel chair's Channel rules (F14, F15, F31)
+// release the subject and the referral, less political opinion, ethnicity
+// and criminal-offence fields, and of the police's work the routing outcome
+// only (P08); each adds what its stage needs.
+TEST(ProjectionOfDecisionsTest, ChannelRulesReleaseNoPoliceDetail) {
+  struct Case {
+    Spec spec;
+    const char* rule;
+    std::vector<std::string> allowed;
+    std::vector<std::string> withheld;
+  };
+  const std::vector<Case> cases = {
+      {Ask("U-HOKORO", pb::READ, pb::CASE, pb::CHANNEL_ASSESSMENT)
+           .From("P-SCH1")
+           .In(pb::INFO_GATHERING),
+       "F14",
+       {"subject.identity", "subject.religion", "referral.concern_summary",
+        "referral.complex_needs", "gateway.routing_outcome"},
+       {"related_persons", "panel_decisions", "consents", "feedback_review",
+        "review_schedule", "information_request", "information_response"}},
+      {Ask("U-HOKORO", pb::READ, pb::CASE, pb::CHANNEL_SUPPORT_DELIVERY)
+           .From("P-SCH1")
+           .In(pb::SUPPORT_ACTIVE),
+       "F15",
+       {"subject.identity", "related_persons", "referral.concern_summary",
+        "gateway.routing_outcome", "panel_decisions", "consents"},
+       {"feedback_review", "review_schedule", "information_request",
+        "information_response"}},
+      {Ask("U-ABROOKS", pb::READ, pb::CASE, pb::CHANNEL_PANEL)
+           .From("P-SCH1")
+           .In(pb::PANEL_LISTED),
+       "F31",
+       {"subject.identity", "referral.concern_summary",
+        "gateway.routing_outcome", "panel_decisions", "consents"},
+       {"related_persons", "feedback_review", "review_schedule",
+        "information_request", "information_response"}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.rule);
+    const Decision d = DecideSpec(c.spec);
+    ASSERT_TRUE(d.allowed);
+    ASSERT_EQ(d.rule_id(), c.rule);
+    for (const std::string& path : c.allowed) {
+      EXPECT_TRUE(d.fields().Allows(path)) << path;
+    }
+    for (const std::string& path : c.withheld) {
+      EXPECT_FALSE(d.fields().Allows(path)) << path;
+    }
+    for (const char* path :
+         {"subject.ethnicity", "referral.type_of_concern",
+          "referral.indicators", "referral.threats_or_intent_to_harm",
+          "gateway.officer_id", "gateway.paf_summary_code", "deconfliction",
+          "panel_bundle"}) {
+      EXPECT_FALSE(d.fields().Allows(path)) << path;
+    }
+    EXPECT_THAT(d.rule->withheld,
+                UnorderedElementsAre(
+                    "referral.indicators", "referral.threats_or_intent_to_harm",
+                    "referral.type_of_concern", "subject.ethnicity"));
+  }
 }
 
 TEST(ProjectionOfDecisionsTest, NarrowRulesReleaseOnlyTheirFields) {
@@ -2095,6 +2744,55 @@ TEST(ProjectionOfDecisionsTest, NarrowRulesReleaseOnlyTheirFields) {
     const char* rule;
     std::set<std::string> released;
   };
+  auto With = [](std::set<std::string> paths,
+                 std::initializer_list<const char*> more) {
+    paths.insert(more.begin(), more.end());
+    return paths;
+  };
+  // An answer to an information request (F20-F24).
+  const std::set<std::string> kAnswers = {
+      "information_response", "information_response.answers",
+      "information_response.answers.q_id", "information_response.answers.text",
+      "information_response.answers.no_trace"};
+  // The information request itself (F25, F26).
+  const std::set<std::string> kRequest = {
+      "information_request",
+      "information_request.request_id",
+      "information_request.referral_ref",
+      "information_request.requester_id",
+      "information_request.recipient_partner_id",
+      "information_request.legal_gateway",
+      "information_request.questions",
+      "information_request.questions.q_id",
+      "information_request.questions.text",
+      "information_request.questions.field_hint",
+      "information_request.due_by",
+      "information_request.due_by.seconds",
+      "information_request.due_by.nanos",
+      "information_request.state",
+      "information_request.sent_at",
+      "information_request.sent_at.seconds",
+      "information_request.sent_at.nanos",
+      "information_request.declined_reason",
+      "information_request.answered_at",
+      "information_request.answered_at.seconds",
+      "information_request.answered_at.nanos"};
+  // Feedback to the referrer as the coordinator releases it (F18).
+  const std::set<std::string> kFeedback = {
+      "referral",
+      "referral.referral_ref",
+      "referral.state",
+      "referral.feedback",
+      "referral.feedback.code",
+      "referral.feedback.released_at",
+      "referral.feedback.released_at.seconds",
+      "referral.feedback.released_at.nanos",
+      "referral.feedback.free_text",
+      "feedback_review",
+      "feedback_review.status",
+      "feedback_review.code",
+      "gateway",
+      "gateway.routing_outcome"};
   const std::vector<Case> cases = {
       {Ask("U-ABROOKS", pb::READ, pb::CASE, pb::CHANNEL_PANEL)
            .From("P-LBW")
@@ -2115,19 +2813,101 @@ TEST(ProjectionOfDecisionsTest, NarrowRulesReleaseOnlyTheirFields) {
         "referral.feedback.code", "referral.feedback.released_at",
         "referral.feedback.released_at.seconds",
         "referral.feedback.released_at.nanos", "referral.feedback.free_text"}},
-      {Ask("U-HOKORO", pb::READ, pb::CASE, pb::CHANNEL_ASSESSMENT)
+      {Ask("U-HOKORO", pb::READ, pb::INFORMATION, pb::CHANNEL_ASSESSMENT)
            .From("P-NHS1")
            .In(pb::INFO_GATHERING)
            .Consent(true, true),
-       "F20",
-       {"information_response", "information_response.answers",
-        "information_response.answers.q_id",
-        "information_response.answers.text"}},
+       "F20", kAnswers},
+      {Ask("U-HOKORO", pb::READ, pb::INFORMATION, pb::CHANNEL_ASSESSMENT)
+           .From("P-PROB")
+           .In(pb::INFO_GATHERING),
+       "F21", kAnswers},
+      {Ask("U-HOKORO", pb::READ, pb::INFORMATION, pb::CHANNEL_ASSESSMENT)
+           .From("P-SCH1")
+           .In(pb::INFO_GATHERING),
+       "F22", kAnswers},
+      {Ask("U-HOKORO", pb::READ, pb::INFORMATION, pb::CHANNEL_ASSESSMENT)
+           .From("P-SCH2")
+           .In(pb::INFO_GATHERING),
+       "F23", kAnswers},
+      {Ask("U-HOKORO", pb::READ, pb::INFORMATION, pb::CHANNEL_ASSESSMENT)
+           .From("P-LBW-MASH")
+           .In(pb::INFO_GATHERING),
+       "F24", kAnswers},
+      // The addressed partner sees whom the request is about and its
+      // questions, never another partner's answer.
+      {Ask("U-DRWHIT", pb::READ, pb::INFORMATION, pb::CHANNEL_ASSESSMENT)
+           .From("P-LBW")
+           .AddressedTo("P-NHS1")
+           .In(pb::INFO_GATHERING),
+       "F25",
+       With(kRequest,
+            {"subject", "subject.identity", "subject.identity.forenames",
+             "subject.identity.surname", "subject.identity.aliases",
+             "subject.identity.dob", "subject.identity.dob_precision",
+             "subject.identity.gender", "referral", "referral.referral_ref"})},
+      {Ask("U-HOKORO", pb::READ, pb::INFORMATION, pb::CHANNEL_ASSESSMENT)
+           .From("P-LBW")
+           .In(pb::INFO_GATHERING),
+       "F26", With(kRequest, {"referral", "referral.referral_ref"})},
+      {Ask("U-ABROOKS", pb::READ, pb::CASE, pb::POST_EXIT_REVIEW)
+           .From("P-SCH1")
+           .In(pb::REVIEW_6M_DUE),
+       "F16",
+       {"subject",
+        "subject.identity",
+        "subject.identity.forenames",
+        "subject.identity.surname",
+        "subject.identity.aliases",
+        "subject.identity.dob",
+        "subject.identity.dob_precision",
+        "subject.identity.gender",
+        "referral",
+        "referral.referral_ref",
+        "referral.state",
+        "referral.state_changed_at",
+        "referral.state_changed_at.seconds",
+        "referral.state_changed_at.nanos",
+        "referral.last_transition_reason",
+        "panel_decisions",
+        "panel_decisions.outcome",
+        "panel_decisions.rationale",
+        "panel_decisions.chair_id",
+        "panel_decisions.attendee_ids",
+        "panel_decisions.decided_at",
+        "panel_decisions.decided_at.seconds",
+        "panel_decisions.decided_at.nanos",
+        "panel_decisions.consent_request",
+        "panel_decisions.consent_request.how",
+        "panel_decisions.consent_request.when",
+        "panel_decisions.consent_request.by_whom",
+        "panel_decisions.alternatives_considered",
+        "review_schedule",
+        "review_schedule.exited_on",
+        "review_schedule.review_6m_due",
+        "review_schedule.review_12m_due",
+        "review_schedule.review_limit"}},
+      // The gateway sees who approved the feedback and when; the
+      // coordinator only the status and the approved code.
+      {Ask("U-DSALLENBY", pb::READ, pb::CASE, pb::REFERRER_FEEDBACK)
+           .From("P-SCH1")
+           .In(pb::CLOSED_NFA),
+       "F17",
+       With(kFeedback,
+            {"feedback_review.approved_by", "feedback_review.approved_at",
+             "feedback_review.approved_at.seconds",
+             "feedback_review.approved_at.nanos", "feedback_review.queued_at",
+             "feedback_review.queued_at.seconds",
+             "feedback_review.queued_at.nanos"})},
+      {Ask("U-HOKORO", pb::READ, pb::CASE, pb::REFERRER_FEEDBACK)
+           .From("P-SCH1")
+           .In(pb::CLOSED_NFA),
+       "F18", kFeedback},
   };
   for (const Case& c : cases) {
     const Decision d = DecideSpec(c.spec);
     ASSERT_EQ(d.rule_id(), c.rule);
-    EXPECT_EQ(Released(pb::CASE, d.fields()), c.released) << c.rule;
+    EXPECT_EQ(Released(c.spec.record, d.fields()), c.released) << c.rule;
   }
   // F03 releases the MASH a minimum: identity, addresses, related persons,
   // the concern summary and complex needs.
@@ -2165,7 +2945,7 @@ TEST(ProjectionOfDecisionsTest, DenialsReleaseNothing) {
   }
   // A refusal that cites a rule still releases nothing of it.
   const Decision f30 =
-      DecideSpec(Ask("U-ABROOKS", pb::READ, pb::CASE, pb::CHANNEL_PANEL)
+      DecideSpec(Ask("U-HOKORO", pb::READ, pb::CASE, pb::CHANNEL_PANEL)
                      .From("P-LBW")
                      .In(pb::PANEL_LISTED));
   ASSERT_EQ(f30.rule_id(), "F30");
@@ -2194,11 +2974,22 @@ TEST(DemoPolicyTest, CandidatesAreInFileOrder) {
     return absl::StrJoin(out, " ");
   };
   EXPECT_EQ(ids(Demo().Candidates(pb::CASE, pb::READ)),
-            "F01 F02 F03 F04 F05 F06 F07 F08 F09 F10 F11 F12 F13 F20 F30 F50");
+            "F01 F02 F03 F04 F05 F06 F07 F08 F09 F10 F11 F12 F13 F14 F15 F16 "
+            "F17 F18 F30 F31 F50");
+  EXPECT_EQ(ids(Demo().Candidates(pb::CASE, pb::LIST)),
+            "F01 F02 F03 F04 F05 F06 F07 F08 F09 F12 F13 F14 F15 F16 F30 F31 "
+            "F50");
   EXPECT_EQ(ids(Demo().Candidates(pb::CASE, pb::SEND)),
-            "F01 F02 F04 F05 F06 F07 F08 F09 F10 F20 F30");
-  EXPECT_EQ(ids(Demo().Candidates(pb::CASE, pb::UPDATE)), "F12 F13 F51");
+            "F01 F02 F04 F05 F06 F07 F08 F09 F10 F30");
+  EXPECT_EQ(ids(Demo().Candidates(pb::CASE, pb::UPDATE)),
+            "F12 F13 F14 F15 F16 F17 F18 F31 F51");
   EXPECT_EQ(ids(Demo().Candidates(pb::CASE, pb::QUERY)), "F13");
+  EXPECT_EQ(ids(Demo().Candidates(pb::INFORMATION, pb::SEND)),
+            "F20 F21 F22 F23 F24 F25");
+  EXPECT_EQ(ids(Demo().Candidates(pb::INFORMATION, pb::READ)),
+            "F20 F21 F22 F23 F24 F25 F26");
+  EXPECT_EQ(ids(Demo().Candidates(pb::INFORMATION, pb::LIST)), "F25 F26");
+  EXPECT_EQ(ids(Demo().Candidates(pb::INFORMATION, pb::UPDATE)), "");
   EXPECT_EQ(ids(Demo().Candidates(pb::ACCESS, pb::READ)), "S02 F60");
   EXPECT_EQ(ids(Demo().Candidates(pb::IDENTITY, pb::READ)), "S01");
   EXPECT_EQ(ids(Demo().Candidates(pb::IDENTITY, pb::LIST)), "");
@@ -2318,10 +3109,20 @@ TEST(DecidePropertyTest, ReleasesOnlyWhatTheCitedRuleAllows) {
   const std::vector<absl::Time> times = {kNow, kEffective - absl::Seconds(1),
                                          kReviewAfter, kAgreementEnd};
 
+  // The record classes swept: all but the audit log's (AUDIT_LOG,
+  // AUDIT_PROOF).
+  const std::vector<int> records = {pb::RECORD_CLASS_UNSPECIFIED,
+                                    pb::IDENTITY,
+                                    pb::CASE,
+                                    pb::BRIEFING,
+                                    pb::ACCESS,
+                                    pb::SERVICE,
+                                    pb::INFORMATION};
+
   // One fully populated record per class (a CaseFile for the unspecified
   // class), copied for each check.
   std::map<int, std::unique_ptr<Message>> populated;
-  for (int record = 0; record <= pb::SERVICE; ++record) {
+  for (int record : records) {
     populated[record] = Populated(static_cast<RecordClass>(record));
     // Every field of the record is set.
     std::vector<const FieldDescriptor*> set;
@@ -2374,18 +3175,24 @@ TEST(DecidePropertyTest, ReleasesOnlyWhatTheCitedRuleAllows) {
   };
 
   for (const std::string& principal : principals) {
-    for (int record = 0; record <= pb::SERVICE; ++record) {
+    const Principal* caller = policy.FindPrincipal(principal);
+    const std::string own_partner =
+        caller == nullptr ? "" : caller->partner_id();
+    for (int record : records) {
+      // CASE and INFORMATION records have a workflow state.
+      const bool staged = record == pb::CASE || record == pb::INFORMATION;
       for (int action = 0; action <= pb::QUERY; ++action) {
         for (int purpose = 0; purpose <= pb::STATISTICS_AGGREGATE; ++purpose) {
-          // CASE records: every workflow state; BRIEFING: every audience.
-          const int values = record == pb::CASE       ? pb::MERGED + 1
+          // CASE and INFORMATION records: every workflow state; BRIEFING:
+          // every audience.
+          const int values = staged                   ? pb::MERGED + 1
                              : record == pb::BRIEFING ? pb::PUBLIC + 1
                                                       : 1;
           for (int value = 0; value < values; ++value) {
             Spec base = Ask(principal, static_cast<Action>(action),
                             static_cast<RecordClass>(record),
                             static_cast<Purpose>(purpose));
-            if (record == pb::CASE) {
+            if (staged) {
               base.state = static_cast<ReferralState>(value);
             } else {
               base.state = static_cast<ReferralState>(pick(pb::MERGED + 1));
@@ -2395,16 +3202,16 @@ TEST(DecidePropertyTest, ReleasesOnlyWhatTheCitedRuleAllows) {
             } else {
               base.audience = static_cast<pb::Audience>(pick(6));
             }
-            // Within the caller's area, every requirement met, from each
-            // source in turn; the record is the caller's own, or (every other
-            // source) another principal's.
+            // Within the caller's area and addressed to the caller's partner,
+            // every requirement met, from each source in turn; the record is
+            // the caller's own, or (every other source) another principal's.
             for (size_t k = 0; k < sources.size(); ++k) {
               const std::string& source = sources[k];
               Spec spec = base;
               spec.source = source;
               spec.owner = k % 2 == 0 ? principal
                                       : principals[(k / 2) % known_principals];
-              spec.addressed = source;
+              spec.addressed = own_partner;
               spec.area = "WXC";
               spec.sensitive = chance(0.5);
               spec.under_18 = spec.consent_recorded = spec.consent_given =
@@ -2459,11 +3266,12 @@ TEST(DecidePropertyTest, ReleasesOnlyWhatTheCitedRuleAllows) {
             << "\n";
   EXPECT_GT(requests, 100000);
   EXPECT_GT(allowed, 1000);
-  // Every rule of the demo allowed something, and every reason came up that
-  // the demo can give: all but REASON_UNSPECIFIED, and PARTNER_NOT_ACTIVE,
-  // AGREEMENT_NOT_ACTIVE and NO_LEGAL_BASIS (every demo partner is ACTIVE,
-  // the agreement ACTIVE, every party has a legal basis).
-  EXPECT_EQ(allowed_by_rule.size(), 23u);
+  // Every rule of the demo for the classes swept allowed something (all but
+  // F61, F62 and S04: 32 flow rules and 3 standing rules), and every reason
+  // came up that the demo can give: all but REASON_UNSPECIFIED, and
+  // PARTNER_NOT_ACTIVE, AGREEMENT_NOT_ACTIVE and NO_LEGAL_BASIS (every demo
+  // partner is ACTIVE, the agreement ACTIVE, every party has a legal basis).
+  EXPECT_EQ(allowed_by_rule.size(), 35u);
   EXPECT_EQ(reasons.size(), 15u);
 }
 

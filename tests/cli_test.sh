@@ -28,7 +28,7 @@ expect() {
 }
 
 # --- hubd policy check
-expect "policy check accepts the demo partnership" 0 "OK \(9 partners, 16 principals, 1 agreements with 22 flow rules" \
+expect "policy check accepts the demo partnership" 0 "OK \(9 partners, 16 principals, 1 agreements with 34 flow rules" \
   "$hubd" policy check "$src/deploy/demo/partnership.textproto"
 printf 'trust_domain: "td.example"\npartners { id: "P-A" type: SCHOOL status: ACTIVE }\nprincipals { id: "U-A" partner_id: "P-NONE" roles: SCHOOL_DSL status: ACTIVE\n  spiffe_id: "spiffe://td.example/partner/p-none/user/u-a" }\n' >"$work/bad-policy.textproto"
 expect "policy check names file:line:col of an unknown partner" 1 \

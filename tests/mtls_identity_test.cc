@@ -492,7 +492,7 @@ grpc::Status CallRaw(const std::shared_ptr<grpc::Channel>& channel,
 // The services are read from the descriptors, so a new RPC without a row
 // here fails the test below rather than escaping it.
 std::map<std::string, std::unique_ptr<google::protobuf::Message>>
-WellFormedRequests(const std::string& referral_ref) {
+WellFormedRequests(const std::string& referral_ref, absl::Time due_by) {
   std::map<std::string, std::unique_ptr<google::protobuf::Message>> requests;
   auto submit = std::make_unique<prevent::hub::v1::SubmitReferralRequest>();
   submit->mutable_context()->set_purpose(pb::PREVENT_REFERRAL_SUBMISSION);
@@ -514,6 +514,67 @@ WellFormedRequests(const std::string& referral_ref) {
   transition->set_reason("screening starts");
   requests["/prevent.hub.v1.ReferralService/Transition"] =
       std::move(transition);
+  // The Channel-stage calls, for a purpose the coordinator may update a
+  // SUBMITTED referral for (test policy F12): the policy allows them, and
+  // the workflow then refuses (see ServedAs below).
+  auto ask = std::make_unique<prevent::hub::v1::RequestInformationRequest>();
+  ask->mutable_context()->set_purpose(pb::PREVENT_SCREENING);
+  ask->set_referral(referral_ref);
+  ask->set_recipient_partner_id("P-NHS1");
+  ask->set_legal_gateway("CTSA 2015 s.38");
+  ask->add_questions()->set_q_id("Q1");
+  ask->mutable_questions(0)->set_text("Is the subject known to the trust?");
+  ask->set_due_by_unix_ms(absl::ToUnixMillis(due_by));
+  requests["/prevent.hub.v1.ReferralService/RequestInformation"] =
+      std::move(ask);
+  auto answer = std::make_unique<prevent::hub::v1::RespondInformationRequest>();
+  answer->mutable_context()->set_purpose(pb::CHANNEL_ASSESSMENT);
+  answer->set_request_id("0190aaaa-0000-7000-8000-000000000000");
+  answer->set_declined_reason("not held");
+  requests["/prevent.hub.v1.ReferralService/RespondInformation"] =
+      std::move(answer);
+  auto asked =
+      std::make_unique<prevent::hub::v1::ListInformationRequestsRequest>();
+  asked->mutable_context()->set_purpose(pb::PREVENT_SCREENING);
+  asked->set_referral(referral_ref);
+  requests["/prevent.hub.v1.ReferralService/ListInformationRequests"] =
+      std::move(asked);
+  auto panel = std::make_unique<prevent::hub::v1::RecordPanelDecisionRequest>();
+  panel->mutable_context()->set_purpose(pb::PREVENT_SCREENING);
+  panel->set_referral(referral_ref);
+  panel->mutable_decision()->set_outcome(
+      prevent::records::v1::PanelDecision::REFER_TO_POLICE_PCM);
+  panel->mutable_decision()->set_rationale("police lead");
+  panel->mutable_decision()->add_attendee_ids("U-HOKORO");
+  requests["/prevent.hub.v1.ReferralService/RecordPanelDecision"] =
+      std::move(panel);
+  auto consent = std::make_unique<prevent::hub::v1::RecordConsentRequest>();
+  consent->mutable_context()->set_purpose(pb::PREVENT_SCREENING);
+  consent->set_referral(referral_ref);
+  consent->mutable_consent()->set_type(
+      prevent::records::v1::ConsentRecord::CHANNEL_SUPPORT);
+  consent->mutable_consent()->set_status(
+      prevent::records::v1::ConsentRecord::GIVEN);
+  consent->mutable_consent()->set_given_by(
+      prevent::records::v1::ConsentRecord::SUBJECT);
+  consent->mutable_consent()->set_method(
+      prevent::records::v1::ConsentRecord::WRITTEN);
+  requests["/prevent.hub.v1.ReferralService/RecordConsent"] =
+      std::move(consent);
+  auto approve = std::make_unique<prevent::hub::v1::ApproveFeedbackRequest>();
+  approve->mutable_context()->set_purpose(pb::PREVENT_SCREENING);
+  approve->set_referral(referral_ref);
+  approve->set_code(
+      prevent::records::v1::ReferrerFeedback::UNABLE_TO_PROVIDE_DETAIL);
+  requests["/prevent.hub.v1.ReferralService/ApproveFeedback"] =
+      std::move(approve);
+  auto release = std::make_unique<prevent::hub::v1::ReleaseFeedbackRequest>();
+  release->mutable_context()->set_purpose(pb::PREVENT_SCREENING);
+  release->set_referral(referral_ref);
+  release->set_code(
+      prevent::records::v1::ReferrerFeedback::UNABLE_TO_PROVIDE_DETAIL);
+  requests["/prevent.hub.v1.ReferralService/ReleaseFeedback"] =
+      std::move(release);
   requests["/prevent.hub.v1.IdentityService/WhoAmI"] =
       std::make_unique<WhoAmIRequest>();
   auto explain = std::make_unique<ExplainRequest>();
@@ -540,6 +601,22 @@ WellFormedRequests(const std::string& referral_ref) {
   return requests;
 }
 
+// What the coordinator (or for Submit the NHS lead) gets for the request
+// of WellFormedRequests(), once the policy has allowed it.
+grpc::StatusCode ServedAs(const std::string& method) {
+  const std::string prefix = "/prevent.hub.v1.ReferralService/";
+  if (method == prefix + "RequestInformation" ||
+      method == prefix + "RecordConsent" ||
+      method == prefix + "ReleaseFeedback") {
+    return grpc::StatusCode::FAILED_PRECONDITION;
+  }
+  if (method == prefix + "RecordPanelDecision" ||
+      method == prefix + "ApproveFeedback") {
+    return grpc::StatusCode::PERMISSION_DENIED;  // the chair's, the gateway's
+  }
+  return grpc::StatusCode::OK;
+}
+
 TEST_F(MtlsIdentityTest, EveryRpcIsRefusedToAPrincipalWithNoRights) {
   StartHub();
   auto no_rights =
@@ -559,7 +636,8 @@ TEST_F(MtlsIdentityTest, EveryRpcIsRefusedToAPrincipalWithNoRights) {
                     ->Submit(&context, first, &submitted)
                     .ok());
   }
-  auto requests = WellFormedRequests(submitted.referral_ref());
+  auto requests = WellFormedRequests(submitted.referral_ref(),
+                                     clock_.Now() + absl::Hours(72));
   const google::protobuf::FileDescriptor* file =
       WhoAmIRequest::descriptor()->file();
   int methods = 0;
@@ -593,14 +671,23 @@ TEST_F(MtlsIdentityTest, EveryRpcIsRefusedToAPrincipalWithNoRights) {
       EXPECT_EQ(events.back().actor().principal_id(), "U-NORIGHTS");
       EXPECT_FALSE(events.back().decision().allowed());
       EXPECT_FALSE(events.back().decision().policy_version().empty());
-      // The same request from a principal with rights is served, so the
-      // refusal above is the policy's and not a malformed request's; it too
-      // leaves exactly one event.
+      // An answer needs a request the caller's partner was sent, in
+      // INFO_GATHERING: tests/referral_test.cc serves it.
+      if (method == "/prevent.hub.v1.ReferralService/RespondInformation") {
+        continue;
+      }
+      // The same request from a principal with rights is allowed by the
+      // policy, so the refusal above is the policy's and not a malformed
+      // request's; it too leaves exactly one event. The Channel-stage calls
+      // are then refused by the workflow (a SUBMITTED referral) or by the
+      // role they need beyond the policy's rule.
       status = CallRaw(method == "/prevent.hub.v1.ReferralService/Submit"
                            ? nhs_lead
                            : coordinator,
                        method, *request->second, &response);
-      EXPECT_TRUE(status.ok()) << method << ": " << status.error_message();
+      const auto served = ServedAs(method);
+      EXPECT_EQ(status.error_code(), served)
+          << method << ": " << status.error_message();
       events = AuditEvents(dir_ + "/hub.db");
       ASSERT_EQ(events.size(), before + 2) << method;
       EXPECT_TRUE(events.back().decision().allowed()) << method;
