@@ -1003,5 +1003,399 @@ TEST_F(ReferralTest, AWriteAndItsAuditEventCommitTogether) {
   EXPECT_EQ(ReferralRows(), 2);
 }
 
+// --- 7. The Channel stages ---------------------------------------------------
+
+namespace channel {
+
+// Calls one ReferralService method on `stub` with a deadline.
+template <typename Request, typename Response>
+grpc::Status Call(api::ReferralService::Stub& stub,
+                  grpc::Status (api::ReferralService::Stub::*method)(
+                      grpc::ClientContext*, const Request&, Response*),
+                  const Request& request, Response* response) {
+  grpc::ClientContext context;
+  context.set_deadline(Deadline());
+  return (stub.*method)(&context, request, response);
+}
+
+api::RequestContext Context(pb::Purpose purpose,
+                            const std::string& justification = "") {
+  api::RequestContext context;
+  context.set_purpose(purpose);
+  context.set_justification(justification);
+  return context;
+}
+
+}  // namespace channel
+
+class ChannelTest : public ReferralTest {
+ protected:
+  // Submits an adult referral as the NHS lead and walks it to
+  // INFO_GATHERING (T3, T5, T6); a fatal failure if any step is refused.
+  void ToInfoGathering(std::string* ref) {
+    ASSERT_NO_FATAL_FAILURE(
+        SubmitOk("u-drwhit", testing::AdultSubmission(), "channel-1", ref));
+    ASSERT_TRUE(
+        Transition("u-hokoro", Move(*ref, pb::PREVENT_SCREENING, pb::SCREENING))
+            .ok());
+    api::TransitionReferralRequest gate =
+        Move(*ref, pb::PREVENT_GATEWAY_DECONFLICTION, pb::POLICE_GATEWAY);
+    gate.mutable_context()->set_justification("Gateway assessment");
+    ASSERT_TRUE(Transition("u-dsallenby", gate).ok());
+    gate.set_to(pb::INFO_GATHERING);
+    gate.set_routing_outcome(rec::PROCEED_TO_CHANNEL_INFO_GATHERING);
+    gate.set_paf_summary_code("PAF-DEMO-7");
+    grpc::Status status = Transition("u-dsallenby", gate);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+  }
+
+  api::RequestInformationRequest Ask(const std::string& ref,
+                                     const std::string& partner) {
+    api::RequestInformationRequest ask;
+    *ask.mutable_context() = channel::Context(pb::CHANNEL_ASSESSMENT);
+    ask.set_referral(ref);
+    ask.set_recipient_partner_id(partner);
+    ask.set_legal_gateway("CTSA 2015 s.38; UK GDPR Art 6(1)(e)");
+    auto* q1 = ask.add_questions();
+    q1->set_q_id("Q1");
+    q1->set_text("Is the subject known to your mental health services?");
+    auto* q2 = ask.add_questions();
+    q2->set_q_id("Q2");
+    q2->set_text("Any current care plan?");
+    ask.set_due_by_unix_ms(absl::ToUnixMillis(clock_.Now() + absl::Hours(168)));
+    return ask;
+  }
+
+  grpc::Status Respond(const std::string& user,
+                       const api::RespondInformationRequest& request,
+                       api::RespondInformationResponse* response) {
+    return channel::Call(As(user),
+                         &api::ReferralService::Stub::RespondInformation,
+                         request, response);
+  }
+
+  grpc::Status Requests(const std::string& user, const std::string& referral,
+                        api::ListInformationRequestsResponse* response) {
+    api::ListInformationRequestsRequest request;
+    *request.mutable_context() = channel::Context(pb::CHANNEL_ASSESSMENT);
+    request.set_referral(referral);
+    return channel::Call(As(user),
+                         &api::ReferralService::Stub::ListInformationRequests,
+                         request, response);
+  }
+};
+
+TEST_F(ChannelTest,
+       AnInformationRequestReachesOnlyItsPartnerAndAnNhsAnswerNeedsP13) {
+  StartHub();
+  std::string ref;
+  ASSERT_NO_FATAL_FAILURE(ToInfoGathering(&ref));
+
+  // T7 is the coordinator's; the police are never asked (they hold the
+  // case), and a referral the caller may not see is NOT_FOUND.
+  api::RequestInformationResponse asked;
+  api::RequestInformationRequest ask = Ask(ref, "P-SO15D");
+  grpc::Status status = channel::Call(
+      As("u-hokoro"), &api::ReferralService::Stub::RequestInformation, ask,
+      &asked);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("recipient_partner_id"));
+  ask = Ask(ref, "P-NHS1");
+  ask.mutable_questions(1)->set_q_id("Q1");
+  status = channel::Call(As("u-hokoro"),
+                         &api::ReferralService::Stub::RequestInformation, ask,
+                         &asked);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("questions[1].q_id"));
+  status = channel::Call(As("u-imercer"),
+                         &api::ReferralService::Stub::RequestInformation,
+                         Ask(ref, "P-NHS1"), &asked);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(QueryInt(db_path_, "SELECT COUNT(*) FROM information_requests"), 0);
+
+  status = channel::Call(As("u-hokoro"),
+                         &api::ReferralService::Stub::RequestInformation,
+                         Ask(ref, "P-NHS1"), &asked);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(asked.state(), rec::InformationRequest::SENT);
+  const std::string nhs_request = asked.request_id();
+  {
+    std::vector<ab::AuditEvent> events = EventsFor(AuditEvents(db_path_), ref);
+    ASSERT_FALSE(events.empty());
+    EXPECT_EQ(events.back().operation(), ab::DISCLOSE);
+    EXPECT_THAT(RecipientPartners(events.back()),
+                UnorderedElementsAre("P-NHS1"));
+  }
+
+  // The addressed partner sees the questions and who they are about, and
+  // nothing else of the referral; another partner sees no request at all.
+  api::ListInformationRequestsResponse mine;
+  status = Requests("u-drwhit", "", &mine);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(mine.requests_size(), 1);
+  const rec::CaseFile& view = mine.requests(0);
+  EXPECT_EQ(view.information_request().request_id(), nhs_request);
+  EXPECT_EQ(view.information_request().questions_size(), 2);
+  EXPECT_EQ(view.referral().referral_ref(), ref);
+  EXPECT_EQ(view.subject().identity().surname(), "Marsh");
+  EXPECT_TRUE(view.referral().concern_summary().empty());
+  EXPECT_EQ(view.subject().addresses_size(), 0);
+  EXPECT_FALSE(view.has_gateway());
+  api::ListInformationRequestsResponse theirs;
+  status = Requests("u-imercer", "", &theirs);
+  EXPECT_EQ(theirs.requests_size(), 0) << status.error_message();
+
+  // Probation cannot answer the trust's request: it is not there for them.
+  api::RespondInformationRequest answer;
+  *answer.mutable_context() = channel::Context(pb::CHANNEL_ASSESSMENT);
+  answer.set_request_id(nhs_request);
+  auto* a1 = answer.mutable_response()->add_answers();
+  a1->set_q_id("Q1");
+  a1->set_text("Known to the community mental health team since 2024.");
+  auto* a2 = answer.mutable_response()->add_answers();
+  a2->set_q_id("Q2");
+  a2->set_no_trace(true);
+  api::RespondInformationResponse answered;
+  status = Respond("u-imercer", answer, &answered);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+
+  // P13: an NHS answer records the consent decision; without consent, a
+  // public-interest justification and a Caldicott approver who is not the
+  // responder.
+  status = Respond("u-drwhit", answer, &answered);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("consent_decision"));
+  answer.mutable_response()->set_consent_decision(
+      rec::InformationResponse::SOUGHT_REFUSED);
+  status = Respond("u-drwhit", answer, &answered);
+  EXPECT_THAT(status.error_message(),
+              HasSubstr("public_interest_justification"));
+  answer.mutable_response()->set_public_interest_justification(
+      "Risk of serious harm to others outweighs the duty of confidence.");
+  answer.mutable_response()->set_ig_or_caldicott_approver("U-DRWHIT");
+  status = Respond("u-drwhit", answer, &answered);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("ig_or_caldicott_approver"));
+  auto* stray = answer.mutable_response()->add_answers();
+  stray->set_q_id("Q9");
+  stray->set_text("An answer to nothing asked.");
+  answer.mutable_response()->set_ig_or_caldicott_approver("U-CALD");
+  status = Respond("u-drwhit", answer, &answered);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("answers[2].q_id"));
+  answer.mutable_response()->mutable_answers()->RemoveLast();
+  // Before the answer, T8 waits for it.
+  status = Transition("u-hokoro",
+                      Move(ref, pb::CHANNEL_ASSESSMENT, pb::PANEL_LISTED));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("T8"));
+
+  status = Respond("u-drwhit", answer, &answered);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(answered.state(), rec::InformationRequest::RESPONDED);
+  EXPECT_THAT(answered.checklist(),
+              ::testing::ElementsAre(HasSubstr("patient record")));
+  status = Respond("u-drwhit", answer, &answered);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+
+  // The coordinator gets the answers (F20), the gateway nothing of them.
+  api::ListInformationRequestsResponse gathered;
+  status = Requests("u-hokoro", ref, &gathered);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(gathered.requests_size(), 1);
+  const rec::CaseFile& got = gathered.requests(0);
+  EXPECT_EQ(got.information_request().state(),
+            rec::InformationRequest::RESPONDED);
+  ASSERT_EQ(got.information_response().answers_size(), 2);
+  EXPECT_THAT(got.information_response().answers(0).text(),
+              HasSubstr("community mental health"));
+  // F20 releases the answers only, not the trust's reasoning.
+  EXPECT_TRUE(
+      got.information_response().public_interest_justification().empty());
+  api::ListInformationRequestsResponse police;
+  status = Requests("u-dsallenby", ref, &police);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+
+  // A request nobody answers holds T8 until its due date; then it shows as
+  // EXPIRED and the case may be listed.
+  api::RequestInformationResponse probation_asked;
+  ASSERT_TRUE(channel::Call(As("u-hokoro"),
+                            &api::ReferralService::Stub::RequestInformation,
+                            Ask(ref, "P-PROB"), &probation_asked)
+                  .ok());
+  status = Transition("u-hokoro",
+                      Move(ref, pb::CHANNEL_ASSESSMENT, pb::PANEL_LISTED));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  clock_.Advance(absl::Hours(169));
+  status = Requests("u-hokoro", ref, &gathered);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  ASSERT_EQ(gathered.requests_size(), 2);
+  for (const rec::CaseFile& request : gathered.requests()) {
+    EXPECT_EQ(request.information_request().state(),
+              request.information_request().request_id() == nhs_request
+                  ? rec::InformationRequest::RESPONDED
+                  : rec::InformationRequest::EXPIRED);
+  }
+  status = Transition("u-hokoro",
+                      Move(ref, pb::CHANNEL_ASSESSMENT, pb::PANEL_LISTED));
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
+TEST_F(ChannelTest, PanelConsentAndReviewsFollowTheirGuards) {
+  StartHub();
+  std::string ref;
+  ASSERT_NO_FATAL_FAILURE(ToInfoGathering(&ref));
+  ASSERT_TRUE(Transition("u-hokoro",
+                         Move(ref, pb::CHANNEL_ASSESSMENT, pb::PANEL_LISTED))
+                  .ok());
+
+  api::RecordPanelDecisionRequest decide;
+  *decide.mutable_context() = channel::Context(pb::CHANNEL_PANEL);
+  decide.set_referral(ref);
+  rec::PanelDecision& decision = *decide.mutable_decision();
+  decision.set_outcome(rec::PanelDecision::ADOPT);
+  decision.set_rationale("Vulnerability to radicalisation; support offered.");
+  decision.add_attendee_ids("U-HOKORO");
+  api::RecordPanelDecisionResponse decided;
+  // T10: adoption plans how consent is sought.
+  grpc::Status status = channel::Call(
+      As("u-abrooks"), &api::ReferralService::Stub::RecordPanelDecision, decide,
+      &decided);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("consent_request.how"));
+  decision.mutable_consent_request()->set_how("In person, with his GP");
+  decision.mutable_consent_request()->set_when("Within two weeks");
+  decision.mutable_consent_request()->set_by_whom("Prevent coordinator");
+  // Only the chair records it: to the coordinator the purpose hides it.
+  status = channel::Call(As("u-hokoro"),
+                         &api::ReferralService::Stub::RecordPanelDecision,
+                         decide, &decided);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  // T9: not quorate without the police.
+  status = channel::Call(As("u-abrooks"),
+                         &api::ReferralService::Stub::RecordPanelDecision,
+                         decide, &decided);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("police"));
+  decision.add_attendee_ids("U-PCLIND");
+  status = channel::Call(As("u-abrooks"),
+                         &api::ReferralService::Stub::RecordPanelDecision,
+                         decide, &decided);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(decided.state(), pb::CONSENT_PENDING);
+
+  // P10: an adult consents for themself.
+  api::RecordConsentRequest consent;
+  *consent.mutable_context() = channel::Context(pb::CHANNEL_SUPPORT_DELIVERY);
+  consent.set_referral(ref);
+  rec::ConsentRecord& record = *consent.mutable_consent();
+  record.set_type(rec::ConsentRecord::CHANNEL_SUPPORT);
+  record.set_status(rec::ConsentRecord::GIVEN);
+  record.set_given_by(rec::ConsentRecord::PARENT_GUARDIAN);
+  record.set_method(rec::ConsentRecord::WRITTEN);
+  api::RecordConsentResponse consented;
+  status =
+      channel::Call(As("u-hokoro"), &api::ReferralService::Stub::RecordConsent,
+                    consent, &consented);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("consent.given_by"));
+  record.set_given_by(rec::ConsentRecord::SUBJECT);
+  status =
+      channel::Call(As("u-abrooks"), &api::ReferralService::Stub::RecordConsent,
+                    consent, &consented);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  status =
+      channel::Call(As("u-hokoro"), &api::ReferralService::Stub::RecordConsent,
+                    consent, &consented);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(consented.state(), pb::SUPPORT_ACTIVE);
+  EXPECT_FALSE(consented.consent_id().empty());
+
+  // T13: exit schedules reviews at 6 and 12 months; a review opens only
+  // once due (P17).
+  decision.Clear();
+  decision.set_outcome(rec::PanelDecision::EXIT);
+  decision.set_rationale("Support plan completed; no remaining concern.");
+  decision.add_attendee_ids("U-PCLIND");
+  status = channel::Call(As("u-abrooks"),
+                         &api::ReferralService::Stub::RecordPanelDecision,
+                         decide, &decided);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(decided.state(), pb::EXITED);
+  status = Transition("u-hokoro",
+                      Move(ref, pb::POST_EXIT_REVIEW, pb::REVIEW_6M_DUE));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("P17"));
+  clock_.Advance(absl::Hours(24 * 185));
+  status = Transition("u-hokoro",
+                      Move(ref, pb::POST_EXIT_REVIEW, pb::REVIEW_6M_DUE));
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  api::GetReferralResponse reviewed;
+  ASSERT_TRUE(Get("u-hokoro", ref, pb::POST_EXIT_REVIEW, &reviewed).ok());
+  EXPECT_FALSE(reviewed.case_file().review_schedule().review_12m_due().empty());
+  EXPECT_EQ(reviewed.case_file().panel_decisions_size(), 2);
+  EXPECT_TRUE(reviewed.case_file().consents().empty());  // not F16's
+}
+
+TEST_F(ChannelTest, FeedbackReachesTheReferrerOnlyOnceApprovedAndReleased) {
+  StartHub();
+  std::string ref;
+  ASSERT_NO_FATAL_FAILURE(ToInfoGathering(&ref));
+
+  api::ReleaseFeedbackRequest release;
+  *release.mutable_context() = channel::Context(pb::REFERRER_FEEDBACK);
+  release.set_referral(ref);
+  release.set_code(rec::ReferrerFeedback::BEING_SUPPORTED);
+  api::ReleaseFeedbackResponse released;
+  // Not before the gateway approves (P19).
+  grpc::Status status = channel::Call(
+      As("u-hokoro"), &api::ReferralService::Stub::ReleaseFeedback, release,
+      &released);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_THAT(status.error_message(), HasSubstr("PENDING_POLICE_APPROVAL"));
+
+  api::ApproveFeedbackRequest approve;
+  *approve.mutable_context() = channel::Context(pb::REFERRER_FEEDBACK);
+  approve.set_referral(ref);
+  approve.set_code(rec::ReferrerFeedback::UNABLE_TO_PROVIDE_DETAIL);
+  api::ApproveFeedbackResponse approved;
+  status = channel::Call(As("u-hokoro"),
+                         &api::ReferralService::Stub::ApproveFeedback, approve,
+                         &approved);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  status = channel::Call(As("u-dsallenby"),
+                         &api::ReferralService::Stub::ApproveFeedback, approve,
+                         &approved);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  // Only the approved code is released.
+  status = channel::Call(As("u-hokoro"),
+                         &api::ReferralService::Stub::ReleaseFeedback, release,
+                         &released);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_THAT(status.error_message(), HasSubstr("UNABLE_TO_PROVIDE_DETAIL"));
+  api::GetReferralResponse before;
+  ASSERT_TRUE(Get("u-drwhit", ref, pb::REFERRER_FEEDBACK, &before).ok());
+  EXPECT_FALSE(before.case_file().referral().has_feedback());
+
+  release.set_code(rec::ReferrerFeedback::UNABLE_TO_PROVIDE_DETAIL);
+  release.set_free_text("Thank you; the partnership is considering it.");
+  status = channel::Call(As("u-hokoro"),
+                         &api::ReferralService::Stub::ReleaseFeedback, release,
+                         &released);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  api::GetReferralResponse after;
+  ASSERT_TRUE(Get("u-drwhit", ref, pb::REFERRER_FEEDBACK, &after).ok());
+  const rec::CaseFile& file = after.case_file();
+  EXPECT_EQ(file.referral().feedback().code(),
+            rec::ReferrerFeedback::UNABLE_TO_PROVIDE_DETAIL);
+  EXPECT_EQ(file.referral().status_bucket(),
+            rec::Referral::IN_PROGRESS_WITH_PREVENT_PARTNERSHIP);
+  // The referrer never sees who approved it, nor the routing outcome.
+  EXPECT_FALSE(file.has_feedback_review());
+  EXPECT_FALSE(file.has_gateway());
+  EXPECT_EQ(file.referral().state(), pb::REFERRAL_STATE_UNSPECIFIED);
+}
+
 }  // namespace
 }  // namespace hub
