@@ -83,6 +83,26 @@ TEST(LifecycleTest, ConsentAndPanelMovesAreNotPlainTransitions) {
             MadeBy::kPanelDecision);
 }
 
+TEST(LifecycleTest, DatedAndGatheredMovesCarryTheirGuards) {
+  // T8 waits for the information requests; P17's review moves wait for
+  // their dates and stop at the 24-month limit.
+  EXPECT_EQ((*FindMove(pb::INFO_GATHERING, pb::PANEL_LISTED))->guard,
+            Guard::kInformationGathered);
+  EXPECT_EQ((*FindMove(pb::EXITED, pb::REVIEW_6M_DUE))->guard,
+            Guard::kReviewDue);
+  EXPECT_EQ((*FindMove(pb::REVIEW_6M_DUE, pb::REVIEW_12M_DUE))->guard,
+            Guard::kReviewDue);
+  for (ReferralState from : {pb::REVIEW_6M_DUE, pb::REVIEW_12M_DUE}) {
+    EXPECT_EQ((*FindMove(from, pb::REVIEW_EXTENDED))->guard,
+              Guard::kWithinReviewLimit);
+    EXPECT_EQ((*FindMove(from, pb::CLOSED))->guard, Guard::kNone);
+  }
+  EXPECT_TRUE(MayMake(**FindMove(pb::EXITED, pb::REVIEW_6M_DUE),
+                      {pb::LA_PREVENT_COORDINATOR}, false));
+  EXPECT_FALSE(MayMake(**FindMove(pb::EXITED, pb::REVIEW_6M_DUE),
+                       {pb::CT_GATEWAY_OFFICER}, false));
+}
+
 TEST(LifecycleTest, NoMoveIsListedTwice) {
   std::set<std::pair<int, int>> seen;
   for (const Move& move : Moves()) {
