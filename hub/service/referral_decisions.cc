@@ -251,16 +251,10 @@ grpc::Status ReferralService::RecordPanelDecision(
                          LoadLocked(call, request->referral()));
         RETURN_IF_ERROR(AuthorizeReferral(call, pb::UPDATE, found,
                                           request->referral(), ctx));
-        ASSIGN_OR_RETURN(
-            std::optional<std::string> replay,
-            Replay(*store_, call, kRecordPanelDecision, ctx.request_id()));
-        if (replay.has_value()) {
-          if (!response->ParseFromString(*replay)) {
-            return absl::DataLossError("the stored reply is damaged");
-          }
-          call.SetOperation(prevent::audit::v1::CONSULT);
-          return absl::OkStatus();
-        }
+        ASSIGN_OR_RETURN(const bool replayed,
+                         Replayed(*store_, call, kRecordPanelDecision,
+                                  ctx.request_id(), response));
+        if (replayed) return absl::OkStatus();
 
         const AuthenticatedPeer& peer = call.peer();
         if (!HasRole(*peer.principal, pb::PANEL_CHAIR)) {
@@ -307,13 +301,8 @@ grpc::Status ReferralService::RecordPanelDecision(
 
         response->set_referral_ref(found->row.ref);
         response->set_state(to);
-        store::RecordWrite write;
-        write.referrals.push_back(ChangedRow(*found, file, to));
-        if (!ctx.request_id().empty()) {
-          write.reply =
-              ReplyFor(call, kRecordPanelDecision, ctx.request_id(), *response);
-        }
-        call.SetWrite(std::move(write));
+        SetReferralWrite(call, *found, file, to, kRecordPanelDecision, ctx,
+                         *response);
         call.SetFields(std::move(fields));
         return absl::OkStatus();
       });
@@ -380,15 +369,10 @@ grpc::Status ReferralService::RecordConsent(
                      LoadLocked(call, request->referral()));
     RETURN_IF_ERROR(
         AuthorizeReferral(call, pb::UPDATE, found, request->referral(), ctx));
-    ASSIGN_OR_RETURN(std::optional<std::string> replay,
-                     Replay(*store_, call, kRecordConsent, ctx.request_id()));
-    if (replay.has_value()) {
-      if (!response->ParseFromString(*replay)) {
-        return absl::DataLossError("the stored reply is damaged");
-      }
-      call.SetOperation(prevent::audit::v1::CONSULT);
-      return absl::OkStatus();
-    }
+    ASSIGN_OR_RETURN(
+        const bool replayed,
+        Replayed(*store_, call, kRecordConsent, ctx.request_id(), response));
+    if (replayed) return absl::OkStatus();
 
     const auto from = static_cast<pb::ReferralState>(found->row.state);
     pb::ReferralState to = pb::REFERRAL_STATE_UNSPECIFIED;
@@ -432,12 +416,7 @@ grpc::Status ReferralService::RecordConsent(
     response->set_referral_ref(found->row.ref);
     response->set_state(to);
     response->set_consent_id(recorded.consent_id());
-    store::RecordWrite write;
-    write.referrals.push_back(ChangedRow(*found, file, to));
-    if (!ctx.request_id().empty()) {
-      write.reply = ReplyFor(call, kRecordConsent, ctx.request_id(), *response);
-    }
-    call.SetWrite(std::move(write));
+    SetReferralWrite(call, *found, file, to, kRecordConsent, ctx, *response);
     call.SetFields({"consents", "referral.state"});
     return absl::OkStatus();
   });

@@ -54,16 +54,10 @@ grpc::Status ReferralService::ApproveFeedback(
                          LoadLocked(call, request->referral()));
         RETURN_IF_ERROR(AuthorizeReferral(call, pb::UPDATE, found,
                                           request->referral(), ctx));
-        ASSIGN_OR_RETURN(
-            std::optional<std::string> replay,
-            Replay(*store_, call, kApproveFeedback, ctx.request_id()));
-        if (replay.has_value()) {
-          if (!response->ParseFromString(*replay)) {
-            return absl::DataLossError("the stored reply is damaged");
-          }
-          call.SetOperation(prevent::audit::v1::CONSULT);
-          return absl::OkStatus();
-        }
+        ASSIGN_OR_RETURN(const bool replayed,
+                         Replayed(*store_, call, kApproveFeedback,
+                                  ctx.request_id(), response));
+        if (replayed) return absl::OkStatus();
         const AuthenticatedPeer& peer = call.peer();
         if (!HasRole(*peer.principal, pb::CT_GATEWAY_OFFICER)) {
           return absl::PermissionDeniedError(
@@ -90,13 +84,8 @@ grpc::Status ReferralService::ApproveFeedback(
         const auto state = static_cast<pb::ReferralState>(found->row.state);
         response->set_referral_ref(found->row.ref);
         response->set_status(Review::APPROVED);
-        store::RecordWrite write;
-        write.referrals.push_back(ChangedRow(*found, file, state));
-        if (!ctx.request_id().empty()) {
-          write.reply =
-              ReplyFor(call, kApproveFeedback, ctx.request_id(), *response);
-        }
-        call.SetWrite(std::move(write));
+        SetReferralWrite(call, *found, file, state, kApproveFeedback, ctx,
+                         *response);
         call.SetFields({"feedback_review"});
         return absl::OkStatus();
       });
@@ -117,16 +106,10 @@ grpc::Status ReferralService::ReleaseFeedback(
                          LoadLocked(call, request->referral()));
         RETURN_IF_ERROR(AuthorizeReferral(call, pb::UPDATE, found,
                                           request->referral(), ctx));
-        ASSIGN_OR_RETURN(
-            std::optional<std::string> replay,
-            Replay(*store_, call, kReleaseFeedback, ctx.request_id()));
-        if (replay.has_value()) {
-          if (!response->ParseFromString(*replay)) {
-            return absl::DataLossError("the stored reply is damaged");
-          }
-          call.SetOperation(prevent::audit::v1::CONSULT);
-          return absl::OkStatus();
-        }
+        ASSIGN_OR_RETURN(const bool replayed,
+                         Replayed(*store_, call, kReleaseFeedback,
+                                  ctx.request_id(), response));
+        if (replayed) return absl::OkStatus();
         const AuthenticatedPeer& peer = call.peer();
         if (!HasRole(*peer.principal, pb::LA_PREVENT_COORDINATOR)) {
           return absl::PermissionDeniedError(
@@ -160,13 +143,8 @@ grpc::Status ReferralService::ReleaseFeedback(
 
         response->set_referral_ref(found->row.ref);
         response->set_status_bucket(referral.status_bucket());
-        store::RecordWrite write;
-        write.referrals.push_back(ChangedRow(*found, file, state));
-        if (!ctx.request_id().empty()) {
-          write.reply =
-              ReplyFor(call, kReleaseFeedback, ctx.request_id(), *response);
-        }
-        call.SetWrite(std::move(write));
+        SetReferralWrite(call, *found, file, state, kReleaseFeedback, ctx,
+                         *response);
         // The feedback is disclosed to the referrer.
         call.SetOperation(prevent::audit::v1::DISCLOSE);
         call.AddRecipient(found->row.source_partner_id,

@@ -71,12 +71,12 @@ Request::State StateAt(const store::InformationRequestRow& row,
 
 // The request side, whose source is the requester's partner.
 policy::Resource RequestResource(const StoredRequest& request,
-                                 const StoredReferral& referral,
-                                 absl::string_view requester_partner) {
+                                 const StoredReferral& referral) {
   policy::Resource resource;
   resource.record = pb::INFORMATION;
   resource.id = request.row.id;
-  resource.source_partner_id = requester_partner;
+  resource.source_partner_id =
+      request.exchange.information_request().requester_partner_id();
   resource.owner_principal_id = request.row.requester_principal_id;
   resource.addressed_partner_id = request.row.recipient_partner_id;
   resource.area = referral.row.area;
@@ -104,15 +104,6 @@ policy::Resource AnswerResource(const StoredRequest& request,
       !answer.public_interest_justification().empty();
   resource.caldicott_approval = !answer.ig_or_caldicott_approver().empty();
   return resource;
-}
-
-// The partner of the principal who made the request ("" if no longer in
-// the policy).
-std::string RequesterPartner(const policy::Policy& policy,
-                             const store::InformationRequestRow& row) {
-  const policy::Principal* requester =
-      policy.FindPrincipal(row.requester_principal_id);
-  return requester == nullptr ? "" : requester->partner_id();
 }
 
 absl::Status CheckQuestions(
@@ -295,30 +286,25 @@ grpc::Status ReferralService::RequestInformation(
               "already; your own partner needs no request)"));
         }
 
-        ASSIGN_OR_RETURN(
-            std::optional<std::string> replay,
-            Replay(*store_, call, kRequestInformation, ctx.request_id()));
+        // A retry is decided, and audited, against the request it made.
+        ASSIGN_OR_RETURN(const bool replayed,
+                         Replayed(*store_, call, kRequestInformation,
+                                  ctx.request_id(), response));
         StoredRequest stored;
-        stored.row.id = replay.has_value() ? "" : audit::NewEventId(call.now());
+        stored.row.id =
+            replayed ? response->request_id() : audit::NewEventId(call.now());
         stored.row.referral_id = found->row.id;
         stored.row.recipient_partner_id = recipient->id();
         stored.row.requester_principal_id = peer.principal->id();
-        if (replay.has_value()) {
-          if (!response->ParseFromString(*replay)) {
-            return absl::DataLossError("the stored reply is damaged");
-          }
-          stored.row.id = response->request_id();
-        }
+        stored.exchange.mutable_information_request()->set_requester_partner_id(
+            peer.partner->id());
         // T7: the disclosure of the questions to the addressed partner.
-        RETURN_IF_ERROR(call.Authorize(
-            pb::SEND, RequestResource(stored, *found, peer.partner->id()), ctx,
-            Visibility::kKnownToCaller));
+        RETURN_IF_ERROR(call.Authorize(pb::SEND,
+                                       RequestResource(stored, *found), ctx,
+                                       Visibility::kKnownToCaller));
         call.SetSubject(found->row.subject_id);
         call.SetReferral(found->row.ref);
-        if (replay.has_value()) {
-          call.SetOperation(prevent::audit::v1::CONSULT);
-          return absl::OkStatus();
-        }
+        if (replayed) return absl::OkStatus();
 
         Request& out = *stored.exchange.mutable_information_request();
         out.set_request_id(stored.row.id);
@@ -381,15 +367,16 @@ grpc::Status ReferralService::RespondInformation(
         missing.record = pb::INFORMATION;
         missing.id = id;
         const std::string requester =
-            stored.has_value() ? RequesterPartner(*peer.policy, stored->row)
-                               : "";
+            stored.has_value()
+                ? stored->exchange.information_request().requester_partner_id()
+                : "";
         if (stored.has_value()) {
           call.SetSubject(referral->row.subject_id);
           call.SetReferral(referral->row.ref);
         }
         if (!call.Authorize(pb::READ,
                             stored.has_value()
-                                ? RequestResource(*stored, *referral, requester)
+                                ? RequestResource(*stored, *referral)
                                 : missing,
                             ctx, Visibility::kHidden)
                  .ok() ||
@@ -397,16 +384,10 @@ grpc::Status ReferralService::RespondInformation(
           return NotFound(pb::INFORMATION, id);
         }
 
-        ASSIGN_OR_RETURN(
-            std::optional<std::string> replay,
-            Replay(*store_, call, kRespondInformation, ctx.request_id()));
-        if (replay.has_value()) {
-          if (!response->ParseFromString(*replay)) {
-            return absl::DataLossError("the stored reply is damaged");
-          }
-          call.SetOperation(prevent::audit::v1::CONSULT);
-          return absl::OkStatus();
-        }
+        ASSIGN_OR_RETURN(const bool replayed,
+                         Replayed(*store_, call, kRespondInformation,
+                                  ctx.request_id(), response));
+        if (replayed) return absl::OkStatus();
         rec::CaseFile& exchange = stored->exchange;
         Request& out = *exchange.mutable_information_request();
         const Request::State state = StateAt(stored->row, call.now());
@@ -518,12 +499,10 @@ grpc::Status ReferralService::ListInformationRequests(
             if (!about.has_value()) continue;
           }
           ASSIGN_OR_RETURN(StoredRequest stored, ParseRequest(std::move(row)));
-          const std::string requester =
-              RequesterPartner(*peer.policy, stored.row);
-          const policy::Decision asked = DecideFor(
-              peer, by_referral ? pb::READ : pb::LIST,
-              RequestResource(stored, *about, requester), ctx.purpose(),
-              !ctx.justification().empty(), call.now());
+          const policy::Decision asked =
+              DecideFor(peer, by_referral ? pb::READ : pb::LIST,
+                        RequestResource(stored, *about), ctx.purpose(),
+                        !ctx.justification().empty(), call.now());
           if (!asked.allowed) continue;
 
           rec::CaseFile view;
@@ -575,18 +554,14 @@ grpc::Status ReferralService::ListInformationRequests(
           const policy::Partner* council =
               Serving(*peer.policy, probe_referral.row.area,
                       pb::Partner::LOCAL_AUTHORITY);
-          const std::string probe_source =
-              council == nullptr ? "" : council->id();
-          const std::string first_source =
-              first_request.has_value()
-                  ? RequesterPartner(*peer.policy, first_request->row)
-                  : "";
+          probe.exchange.mutable_information_request()
+              ->set_requester_partner_id(council == nullptr ? ""
+                                                            : council->id());
           RETURN_IF_ERROR(call.Authorize(
               pb::LIST,
               first_request.has_value()
-                  ? RequestResource(*first_request, *first_referral,
-                                    first_source)
-                  : RequestResource(probe, probe_referral, probe_source),
+                  ? RequestResource(*first_request, *first_referral)
+                  : RequestResource(probe, probe_referral),
               ctx, Visibility::kKnownToCaller));
           call.SetOperation(prevent::audit::v1::CONSULT);
         }

@@ -117,6 +117,20 @@ absl::StatusOr<std::optional<std::string>> Replay(
   return std::move(reply->reply);
 }
 
+absl::StatusOr<bool> Replayed(store::RecordStore& store, Call& call,
+                              absl::string_view method,
+                              absl::string_view request_id,
+                              google::protobuf::Message* response) {
+  ASSIGN_OR_RETURN(std::optional<std::string> replay,
+                   Replay(store, call, method, request_id));
+  if (!replay.has_value()) return false;
+  if (!response->ParseFromString(*replay)) {
+    return absl::DataLossError("the stored reply is damaged");
+  }
+  call.SetOperation(prevent::audit::v1::CONSULT);
+  return true;
+}
+
 store::StoredReply ReplyFor(const Call& call, absl::string_view method,
                             absl::string_view request_id,
                             const google::protobuf::Message& response) {
@@ -134,10 +148,6 @@ bool HasRole(const policy::Principal& principal, pb::Role role) {
     if (r == role) return true;
   }
   return false;
-}
-
-absl::Time TimeOf(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
 }
 
 absl::Status CheckText(absl::string_view field, absl::string_view text,
@@ -173,6 +183,9 @@ absl::Status AuthorizeReferral(Call& call, policy::Action action,
   return absl::OkStatus();
 }
 
+namespace {
+
+// The stored row of `found` with `file` as its new case file in `state`.
 store::ReferralRow ChangedRow(const StoredReferral& found,
                               const rec::CaseFile& file,
                               pb::ReferralState state) {
@@ -181,6 +194,21 @@ store::ReferralRow ChangedRow(const StoredReferral& found,
   row.version += 1;
   row.record = file.SerializeAsString();
   return row;
+}
+
+}  // namespace
+
+void SetReferralWrite(Call& call, const StoredReferral& found,
+                      const rec::CaseFile& file, pb::ReferralState state,
+                      absl::string_view method,
+                      const api::RequestContext& context,
+                      const google::protobuf::Message& response) {
+  store::RecordWrite write;
+  write.referrals.push_back(ChangedRow(found, file, state));
+  if (!context.request_id().empty()) {
+    write.reply = ReplyFor(call, method, context.request_id(), response);
+  }
+  call.SetWrite(std::move(write));
 }
 
 }  // namespace hub::service

@@ -35,7 +35,6 @@ absl::StatusOr<std::optional<StoredReferral>> LoadReferral(
     store::RecordStore& store, absl::string_view ref_or_id);
 
 void SetTime(absl::Time t, google::protobuf::Timestamp* out);
-absl::Time TimeOf(const google::protobuf::Timestamp& t);
 
 // The area that routes a referral: the subject's home address, else the
 // first address given.
@@ -76,6 +75,14 @@ absl::StatusOr<std::optional<std::string>> Replay(store::RecordStore& store,
                                                   absl::string_view method,
                                                   absl::string_view request_id);
 
+// For a repeat of the caller's `request_id` to `method`: parses the first
+// reply into `response`, marks the call a CONSULT and returns true. False
+// for a new request.
+absl::StatusOr<bool> Replayed(store::RecordStore& store, Call& call,
+                              absl::string_view method,
+                              absl::string_view request_id,
+                              google::protobuf::Message* response);
+
 store::StoredReply ReplyFor(const Call& call, absl::string_view method,
                             absl::string_view request_id,
                             const google::protobuf::Message& response);
@@ -87,10 +94,14 @@ absl::Status AuthorizeReferral(Call& call, policy::Action action,
                                absl::string_view key,
                                const prevent::hub::v1::RequestContext& context);
 
-// The stored row of `found` with `file` as its new case file in `state`.
-store::ReferralRow ChangedRow(const StoredReferral& found,
-                              const prevent::records::v1::CaseFile& file,
-                              prevent::policy::v1::ReferralState state);
+// Hands `call` the change of `found` to `file` in `state`, with the reply
+// to keep for a repeat of context.request_id (if any).
+void SetReferralWrite(Call& call, const StoredReferral& found,
+                      const prevent::records::v1::CaseFile& file,
+                      prevent::policy::v1::ReferralState state,
+                      absl::string_view method,
+                      const prevent::hub::v1::RequestContext& context,
+                      const google::protobuf::Message& response);
 
 }  // namespace hub::service
 

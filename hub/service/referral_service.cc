@@ -387,15 +387,9 @@ grpc::Status ReferralService::Transition(
     RETURN_IF_ERROR(
         AuthorizeReferral(call, pb::UPDATE, found, request->referral(), ctx));
 
-    ASSIGN_OR_RETURN(std::optional<std::string> replay,
-                     Replay(*store_, call, kTransition, ctx.request_id()));
-    if (replay.has_value()) {
-      if (!response->ParseFromString(*replay)) {
-        return absl::DataLossError("the stored reply is damaged");
-      }
-      call.SetOperation(prevent::audit::v1::CONSULT);
-      return absl::OkStatus();
-    }
+    ASSIGN_OR_RETURN(const bool replayed, Replayed(*store_, call, kTransition,
+                                                   ctx.request_id(), response));
+    if (replayed) return absl::OkStatus();
 
     const auto from = static_cast<pb::ReferralState>(found->row.state);
     const pb::ReferralState to = request->to();
@@ -496,18 +490,11 @@ grpc::Status ReferralService::Transition(
         referrals::BucketFor(to, referral.has_feedback()));
     referral.set_last_transition_reason(request->reason());
 
-    store::ReferralRow row = ChangedRow(*found, file, to);
-
-    response->set_referral_ref(row.ref);
+    response->set_referral_ref(found->row.ref);
     response->set_state(to);
     response->set_state_changed_unix_ms(absl::ToUnixMillis(call.now()));
 
-    store::RecordWrite write;
-    write.referrals.push_back(std::move(row));
-    if (!ctx.request_id().empty()) {
-      write.reply = ReplyFor(call, kTransition, ctx.request_id(), *response);
-    }
-    call.SetWrite(std::move(write));
+    SetReferralWrite(call, *found, file, to, kTransition, ctx, *response);
     call.SetFields(std::move(fields));
     return absl::OkStatus();
   });
