@@ -2760,6 +2760,7 @@ TEST(ProjectionOfDecisionsTest, NarrowRulesReleaseOnlyTheirFields) {
       "information_request.request_id",
       "information_request.referral_ref",
       "information_request.requester_id",
+      "information_request.requester_partner_id",
       "information_request.recipient_partner_id",
       "information_request.legal_gateway",
       "information_request.questions",
