@@ -29,7 +29,9 @@ HubClient::HubClient(std::string address,
       identity_(prevent::hub::v1::IdentityService::NewStub(channel_)),
       policy_(prevent::hub::v1::PolicyService::NewStub(channel_)),
       audit_(prevent::hub::v1::AuditService::NewStub(channel_)),
-      referral_(prevent::hub::v1::ReferralService::NewStub(channel_)) {}
+      referral_(prevent::hub::v1::ReferralService::NewStub(channel_)),
+      deconfliction_(
+          prevent::hub::v1::DeconflictionService::NewStub(channel_)) {}
 
 absl::StatusOr<std::unique_ptr<HubClient>> HubClient::Create(
     const prevent::config::v1::ClientProfile& profile,
@@ -237,6 +239,39 @@ HubClient::TransitionReferral(
   SetDeadline(context);
   prevent::hub::v1::TransitionReferralResponse response;
   grpc::Status status = referral_->Transition(&context, request, &response);
+  if (!status.ok()) return Explain(status);
+  return response;
+}
+
+absl::StatusOr<prevent::hub::v1::DeconflictionAnswer> HubClient::Deconflict(
+    const prevent::hub::v1::DeconflictionQuery& request) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  prevent::hub::v1::DeconflictionAnswer response;
+  grpc::Status status = deconfliction_->Check(&context, request, &response);
+  if (!status.ok()) return Explain(status);
+  return response;
+}
+
+absl::StatusOr<prevent::hub::v1::RecordOutcomeResponse>
+HubClient::RecordDeconflictionOutcome(
+    const prevent::hub::v1::RecordOutcomeRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  prevent::hub::v1::RecordOutcomeResponse response;
+  grpc::Status status =
+      deconfliction_->RecordOutcome(&context, request, &response);
+  if (!status.ok()) return Explain(status);
+  return response;
+}
+
+absl::StatusOr<prevent::hub::v1::GetDeconflictionStatusResponse>
+HubClient::GetDeconflictionStatus(
+    const prevent::hub::v1::GetDeconflictionStatusRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  prevent::hub::v1::GetDeconflictionStatusResponse response;
+  grpc::Status status = deconfliction_->GetStatus(&context, request, &response);
   if (!status.ok()) return Explain(status);
   return response;
 }

@@ -63,6 +63,18 @@ class HubClient {
   TransitionReferral(
       const prevent::hub::v1::TransitionReferralRequest& request);
 
+  // Deconfliction (DeconflictionService): the CT gateway's check and the
+  // outcome it records (idempotent by request.context().request_id), and
+  // the status the council and the MASH may read.
+  absl::StatusOr<prevent::hub::v1::DeconflictionAnswer> Deconflict(
+      const prevent::hub::v1::DeconflictionQuery& request);
+  absl::StatusOr<prevent::hub::v1::RecordOutcomeResponse>
+  RecordDeconflictionOutcome(
+      const prevent::hub::v1::RecordOutcomeRequest& request);
+  absl::StatusOr<prevent::hub::v1::GetDeconflictionStatusResponse>
+  GetDeconflictionStatus(
+      const prevent::hub::v1::GetDeconflictionStatusRequest& request);
+
  private:
   HubClient(std::string address, std::shared_ptr<grpc::Channel> channel);
 
@@ -77,6 +89,7 @@ class HubClient {
   std::unique_ptr<prevent::hub::v1::PolicyService::Stub> policy_;
   std::unique_ptr<prevent::hub::v1::AuditService::Stub> audit_;
   std::unique_ptr<prevent::hub::v1::ReferralService::Stub> referral_;
+  std::unique_ptr<prevent::hub::v1::DeconflictionService::Stub> deconfliction_;
 };
 
 }  // namespace hub::client

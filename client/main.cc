@@ -3,6 +3,7 @@
 //   hubctl --profile DIR policy explain --action A --resource R --purpose P ...
 //   hubctl --profile DIR audit query|verify|export ...
 //   hubctl --profile DIR referral template|submit|list|show|transition ...
+//   hubctl --profile DIR deconflict [outcome] ...
 // Exit codes: 0 ok, 1 usage or local set-up, 2 refused or not found,
 // 3 hub unavailable, 4 integrity failure (see client/exit_codes.h).
 #include <grpc/support/log.h>
@@ -15,6 +16,7 @@
 #include "client/commands/audit_query_command.h"
 #include "client/commands/audit_verify_command.h"
 #include "client/commands/command_env.h"
+#include "client/commands/deconflict_command.h"
 #include "client/commands/policy_explain_command.h"
 #include "client/commands/referral_command.h"
 #include "client/commands/whoami_command.h"
@@ -52,6 +54,7 @@ int main(int argc, char** argv) {
   hub::client::AuditVerifyCommand audit_verify(*audit);
   hub::client::AuditExportCommand audit_export(*audit);
   hub::client::ReferralCommand referral(app);
+  hub::client::DeconflictCommand deconflict(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -65,6 +68,7 @@ int main(int argc, char** argv) {
   if (audit_verify.selected()) status = audit_verify.Run(env);
   if (audit_export.selected()) status = audit_export.Run(env);
   if (referral.selected()) status = referral.Run(env);
+  if (deconflict.selected()) status = deconflict.Run(env);
   if (!status.ok()) {
     std::cerr << "hubctl: " << status.message() << "\n";
   }

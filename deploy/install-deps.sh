@@ -8,6 +8,7 @@ packages=(
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libabsl-dev libsqlite3-dev libssl-dev openssl sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev libcli11-dev
+  libicu-dev
   clang libclang-rt-14-dev clang-format
 )
 

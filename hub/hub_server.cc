@@ -17,9 +17,12 @@
 #include "common/x509_certificate.h"
 #include "hub/audit/group_commit_audit_log.h"
 #include "hub/audit/pseudonymizer.h"
+#include "hub/deconfliction/match_index.h"
+#include "hub/deconfliction/matcher.h"
 #include "hub/service/audit_service.h"
 #include "hub/service/call_auditor.h"
 #include "hub/service/call_runner.h"
+#include "hub/service/deconfliction_service.h"
 #include "hub/service/identity_service.h"
 #include "hub/service/peer_auth_processor.h"
 #include "hub/service/peer_identity.h"
@@ -92,7 +95,11 @@ struct HubServer::Parts {
   std::unique_ptr<service::IdentityService> identity_service;
   std::unique_ptr<service::PolicyService> policy_service;
   std::unique_ptr<service::AuditService> audit_service;
+  std::unique_ptr<deconfliction::Matcher> matcher;
+  std::unique_ptr<deconfliction::MatchIndex> match_index;
+  service::RecordLocks record_locks;
   std::unique_ptr<service::ReferralService> referral_service;
+  std::unique_ptr<service::DeconflictionService> deconfliction_service;
   std::unique_ptr<grpc::Server> server;
   absl::Mutex shutdown_mu;
   bool shut_down ABSL_GUARDED_BY(shutdown_mu) = false;
@@ -198,8 +205,22 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
       std::make_unique<service::PolicyService>(parts->runner.get());
   parts->audit_service = std::make_unique<service::AuditService>(
       parts->runner.get(), parts->audit_log.get(), &*parts->pseudonymizer);
+  absl::StatusOr<std::unique_ptr<deconfliction::Matcher>> matcher =
+      deconfliction::Matcher::Create();
+  if (!matcher.ok()) return matcher.status();
+  parts->matcher = std::move(matcher).value();
+  parts->match_index = std::make_unique<deconfliction::MatchIndex>(
+      parts->matcher.get(), &*parts->pseudonymizer, parts->store.get());
+  // Referrals stored before the deconfliction index existed (schema 5).
+  absl::StatusOr<int> backfilled = parts->match_index->Backfill();
+  if (!backfilled.ok()) return backfilled.status();
   parts->referral_service = std::make_unique<service::ReferralService>(
-      parts->runner.get(), parts->store.get(), &*parts->pseudonymizer);
+      parts->runner.get(), parts->store.get(), &*parts->pseudonymizer,
+      &parts->record_locks, parts->match_index.get());
+  parts->deconfliction_service =
+      std::make_unique<service::DeconflictionService>(
+          parts->runner.get(), parts->store.get(), &parts->record_locks,
+          parts->match_index.get());
 
   // The TLS layer requires a client certificate chaining to the partnership
   // CA (gRPC's default floor is TLS 1.2); the auth processor then identifies
@@ -228,6 +249,7 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
   builder.RegisterService(parts->policy_service.get());
   builder.RegisterService(parts->audit_service.get());
   builder.RegisterService(parts->referral_service.get());
+  builder.RegisterService(parts->deconfliction_service.get());
   {
     absl::MutexLock lock(&parts->shutdown_mu);
     parts->server = builder.BuildAndStart();

@@ -2647,14 +2647,17 @@ TEST(ProjectionOfDecisionsTest, F10NeverReleasesPoliceDetail) {
     EXPECT_FALSE(d.fields().Allows("gateway.officer_id"));
     EXPECT_FALSE(d.fields().Allows("gateway.paf_summary_code"));
     EXPECT_FALSE(d.fields().Allows("deconfliction.police_result"));
+    EXPECT_FALSE(d.fields().Allows("deconfliction.candidates"));
+    EXPECT_FALSE(d.fields().Allows("deconfliction.decided_by"));
     EXPECT_TRUE(d.fields().Allows("gateway.routing_outcome"));
     rec::CaseFile file;
     Populate(&file);
     d.fields().Apply(&file);
-    EXPECT_THAT(
-        SetPaths(file),
-        UnorderedElementsAre("gateway", "gateway.routing_outcome",
-                             "deconfliction", "deconfliction.routing_outcome"));
+    EXPECT_THAT(SetPaths(file),
+                UnorderedElementsAre(
+                    "gateway", "gateway.routing_outcome", "deconfliction",
+                    "deconfliction.status", "deconfliction.routing_outcome",
+                    "deconfliction.prior_referrals_24m_in_your_area"));
   }
 }
 

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
@@ -575,6 +576,28 @@ void ValidateFlow(const pb::PolicyFile& file, const pb::Agreement& agreement,
   } else if (!rule.audit_queries().empty()) {
     at("audit_queries", -1,
        "audit_queries applies to AUDIT_LOG rules only; remove it");
+  }
+
+  const bool case_query =
+      rule.record() == pb::CASE &&
+      absl::c_linear_search(rule.actions(), static_cast<int>(pb::QUERY));
+  if (case_query && rule.daily_query_limit() <= 0) {
+    at("daily_query_limit", -1,
+       "a CASE rule granting QUERY (deconfliction) must cap each "
+       "principal's queries per day, e.g. daily_query_limit: 40");
+  } else if (!case_query && rule.daily_query_limit() != 0) {
+    at("daily_query_limit", -1,
+       "daily_query_limit applies to CASE rules granting QUERY only; remove "
+       "it");
+  }
+  if (rule.bulk_query_flag() < 0 ||
+      (case_query && rule.bulk_query_flag() > rule.daily_query_limit())) {
+    at("bulk_query_flag", -1,
+       "bulk_query_flag must be between 0 (never flag) and "
+       "daily_query_limit");
+  } else if (!case_query && rule.bulk_query_flag() != 0) {
+    at("bulk_query_flag", -1,
+       "bulk_query_flag applies to CASE rules granting QUERY only; remove it");
   }
 }
 

@@ -652,6 +652,23 @@ std::vector<ErrorRow> ErrorRows() {
        "rule 'F01' of agreement 'A-1': audience applies to BRIEFING rules "
        "only"},
 
+      {"QueryRuleWithoutDailyLimit",
+       {{60, "actions: READ", "actions: [READ, QUERY]"}},
+       "57:3",
+       "rule 'F01' of agreement 'A-1': a CASE rule granting QUERY "
+       "(deconfliction) must cap each principal's queries per day"},
+      {"DailyLimitOnANonQueryRule",
+       {{65, "", " daily_query_limit: 5"}},
+       "65:32",
+       "rule 'F01' of agreement 'A-1': daily_query_limit applies to CASE "
+       "rules granting QUERY only"},
+      {"BulkFlagAboveDailyLimit",
+       {{60, "actions: READ",
+         "actions: [READ, QUERY] daily_query_limit: 5 bulk_query_flag: 9"}},
+       "60:49",
+       "rule 'F01' of agreement 'A-1': bulk_query_flag must be between 0 "
+       "(never flag) and daily_query_limit"},
+
       // --- retention rules (lines 89-94) ---
       {"RetentionWithoutRecordType",
        {{90, "record_type: \"REFERRAL\"", ""}},

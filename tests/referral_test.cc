@@ -35,6 +35,7 @@
 #include "proto/audit.pb.h"
 #include "proto/hub.grpc.pb.h"
 #include "tests/audit_events.h"
+#include "tests/demo_hub_test.h"
 #include "tests/referral_samples.h"
 
 namespace hub {
@@ -54,210 +55,17 @@ constexpr char kTransition[] = "/prevent.hub.v1.ReferralService/Transition";
 // A reference in the hub's format that no referral has.
 constexpr char kNoSuchRef[] = "PRV-WXC-2025-999999";
 
-// The demo PKI (the CTest fixture `demo_certs`), found through
-// $HUB_DEMO_CERTS; a path that cannot exist if it is unset.
-std::string CertsDir() {
-  const char* dir = std::getenv("HUB_DEMO_CERTS");
-  return dir != nullptr ? dir : "/HUB_DEMO_CERTS-is-not-set";
-}
-
-// The contents of `name` in the demo PKI; a test failure if unreadable.
-std::string Pem(const std::string& name) {
-  absl::StatusOr<std::string> pem = common::ReadFile(CertsDir() + "/" + name);
-  if (!pem.ok()) ADD_FAILURE() << pem.status();
-  return pem.value_or("");
-}
-
-// The deterministic serialisation of `message`, so equal messages compare
-// equal as bytes.
-std::string Bytes(const google::protobuf::Message& message) {
-  std::string out;
-  google::protobuf::io::StringOutputStream stream(&out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  message.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return out;
-}
-
 using testing::AuditEvents;
+using testing::Bytes;
+using testing::CertsDir;
+using testing::Deadline;
+using testing::EventsFor;
+using testing::Pem;
+using testing::QueryInt;
+using testing::RecipientPartners;
+using testing::WithoutId;
 
-// The single integer `sql` selects from the hub database at `path`, or -1 if
-// the query fails.
-int64_t QueryInt(const std::string& path, const std::string& sql) {
-  int64_t value = -1;
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) ==
-      SQLITE_OK) {
-    sqlite3_stmt* stmt = nullptr;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr) == SQLITE_OK &&
-        sqlite3_step(stmt) == SQLITE_ROW) {
-      value = sqlite3_column_int64(stmt, 0);
-    }
-    sqlite3_finalize(stmt);
-  }
-  sqlite3_close_v2(db);
-  return value;
-}
-
-// `text` with every occurrence of `id` replaced by a placeholder, so two
-// NOT_FOUND messages about different ids can be compared word for word.
-std::string WithoutId(const std::string& text, const std::string& id) {
-  return absl::StrReplaceAll(text, {{id, "<ID>"}});
-}
-
-// The events whose object is the referral `ref`, in log order.
-std::vector<ab::AuditEvent> EventsFor(const std::vector<ab::AuditEvent>& all,
-                                      const std::string& ref) {
-  std::vector<ab::AuditEvent> out;
-  for (const ab::AuditEvent& event : all) {
-    if (event.object().referral_id() == ref) out.push_back(event);
-  }
-  return out;
-}
-
-std::vector<std::string> RecipientPartners(const ab::AuditEvent& event) {
-  std::vector<std::string> out;
-  for (const ab::Recipient& r : event.recipients()) {
-    out.push_back(r.partner_id());
-  }
-  return out;
-}
-
-std::chrono::system_clock::time_point Deadline() {
-  return std::chrono::system_clock::now() + std::chrono::seconds(20);
-}
-
-class ReferralTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    auto client = common::X509Certificate::FromPem(Pem("clients/u-drwhit.pem"));
-    ASSERT_THAT(client, IsOk());
-    clock_.Set(client->not_before() + absl::Hours(1));
-
-    config_.set_listen_address("127.0.0.1:0");
-    config_.set_cert_file(CertsDir() + "/hub.pem");
-    config_.set_key_file(CertsDir() + "/hub.key");
-    config_.set_ca_file(CertsDir() + "/ca.pem");
-    config_.set_crl_file(CertsDir() + "/crl.pem");
-    config_.set_policy_file(HUB_SOURCE_DIR
-                            "/deploy/demo/partnership.textproto");
-    config_.set_database_path(db_path_);
-    config_.set_audit_signing_key_file(CertsDir() + "/audit/signing.key");
-    config_.set_audit_pseudonym_key_file(CertsDir() + "/audit/pseudonym.key");
-  }
-
-  void TearDown() override { store::SetFaultVfsFailing(false); }
-
-  void StartHub() {
-    auto server = HubServer::Start(config_, &clock_);
-    ASSERT_THAT(server, IsOk());
-    server_ = std::move(server).value();
-    ASSERT_GT(server_->port(), 0);
-  }
-
-  // A stub for `user` (e.g. "u-hokoro"), presenting the user's certificate
-  // and trusting the demo CA. One channel per user, reused.
-  api::ReferralService::Stub& As(const std::string& user) {
-    auto it = stubs_.find(user);
-    if (it == stubs_.end()) {
-      grpc::SslCredentialsOptions tls;
-      tls.pem_root_certs = Pem("ca.pem");
-      tls.pem_cert_chain = Pem("clients/" + user + ".pem");
-      tls.pem_private_key = Pem("clients/" + user + ".key");
-      auto channel =
-          grpc::CreateChannel("127.0.0.1:" + std::to_string(server_->port()),
-                              grpc::SslCredentials(tls));
-      it = stubs_.emplace(user, api::ReferralService::NewStub(channel)).first;
-    }
-    return *it->second;
-  }
-
-  grpc::Status Submit(const std::string& user,
-                      const rec::ReferralSubmission& submission,
-                      const std::string& request_id,
-                      api::SubmitReferralResponse* response) {
-    api::SubmitReferralRequest request;
-    request.mutable_context()->set_purpose(pb::PREVENT_REFERRAL_SUBMISSION);
-    request.mutable_context()->set_request_id(request_id);
-    *request.mutable_submission() = submission;
-    return SubmitRequest(user, request, response);
-  }
-
-  grpc::Status SubmitRequest(const std::string& user,
-                             const api::SubmitReferralRequest& request,
-                             api::SubmitReferralResponse* response) {
-    grpc::ClientContext context;
-    context.set_deadline(Deadline());
-    return As(user).Submit(&context, request, response);
-  }
-
-  // Submits `submission` as `user` and returns its reference; a fatal
-  // failure (checked with ASSERT_NO_FATAL_FAILURE) if refused.
-  void SubmitOk(const std::string& user,
-                const rec::ReferralSubmission& submission,
-                const std::string& request_id, std::string* ref) {
-    api::SubmitReferralResponse response;
-    grpc::Status status = Submit(user, submission, request_id, &response);
-    ASSERT_TRUE(status.ok()) << user << ": " << status.error_message();
-    ASSERT_FALSE(response.referral_ref().empty());
-    *ref = response.referral_ref();
-  }
-
-  grpc::Status Get(const std::string& user, const std::string& referral,
-                   pb::Purpose purpose, api::GetReferralResponse* response,
-                   const std::string& justification = "") {
-    api::GetReferralRequest request;
-    request.mutable_context()->set_purpose(purpose);
-    request.mutable_context()->set_justification(justification);
-    request.set_referral(referral);
-    grpc::ClientContext context;
-    context.set_deadline(Deadline());
-    return As(user).Get(&context, request, response);
-  }
-
-  grpc::Status List(const std::string& user, pb::Purpose purpose,
-                    api::ListReferralsResponse* response) {
-    api::ListReferralsRequest request;
-    request.mutable_context()->set_purpose(purpose);
-    grpc::ClientContext context;
-    context.set_deadline(Deadline());
-    return As(user).List(&context, request, response);
-  }
-
-  static api::TransitionReferralRequest Move(const std::string& referral,
-                                             pb::Purpose purpose,
-                                             pb::ReferralState to) {
-    api::TransitionReferralRequest request;
-    request.mutable_context()->set_purpose(purpose);
-    request.set_referral(referral);
-    request.set_to(to);
-    request.set_reason("test move");
-    return request;
-  }
-
-  grpc::Status Transition(const std::string& user,
-                          const api::TransitionReferralRequest& request,
-                          api::TransitionReferralResponse* response = nullptr) {
-    api::TransitionReferralResponse ignored;
-    grpc::ClientContext context;
-    context.set_deadline(Deadline());
-    return As(user).Transition(&context, request,
-                               response != nullptr ? response : &ignored);
-  }
-
-  int64_t ReferralRows() const {
-    return QueryInt(db_path_, "SELECT COUNT(*) FROM referrals");
-  }
-
-  common::FakeClock clock_{absl::UnixEpoch()};
-  common::ScopedTempDir temp_;
-  const std::string dir_ = temp_.path();
-  const std::string db_path_ = dir_ + "/hub.db";
-  prevent::config::v1::HubConfig config_;
-  std::unique_ptr<HubServer> server_;
-  std::map<std::string, std::unique_ptr<api::ReferralService::Stub>> stubs_;
-};
+class ReferralTest : public testing::DemoHubTest {};
 
 // --- 1. Projections ----------------------------------------------------------
 
@@ -683,7 +491,20 @@ TEST_F(ReferralTest, TransitionsFollowTheTableForEachRole) {
   EXPECT_EQ(gateway_view.case_file().referral().state(), pb::POLICE_GATEWAY);
   EXPECT_FALSE(gateway_view.case_file().has_gateway());
 
+  // T6 also needs the deconfliction outcome, for the same routing.
   decide.set_paf_summary_code("PAF-DEMO-7");
+  status = Transition("u-dsallenby", decide);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("deconfliction outcome"));
+  ASSERT_NO_FATAL_FAILURE(
+      DeconflictOk(ref, testing::AdultSubmission(), rec::POLICE_MANAGED));
+  status = Transition("u-dsallenby", decide);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("POLICE_MANAGED"));
+  ASSERT_NO_FATAL_FAILURE(DeconflictOk(ref, testing::AdultSubmission(),
+                                       rec::PROCEED_TO_CHANNEL_INFO_GATHERING));
   status = Transition("u-dsallenby", decide, &moved);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(moved.state(), pb::INFO_GATHERING);
@@ -1042,6 +863,9 @@ class ChannelTest : public ReferralTest {
         Move(*ref, pb::PREVENT_GATEWAY_DECONFLICTION, pb::POLICE_GATEWAY);
     gate.mutable_context()->set_justification("Gateway assessment");
     ASSERT_TRUE(Transition("u-dsallenby", gate).ok());
+    ASSERT_NO_FATAL_FAILURE(
+        DeconflictOk(*ref, testing::AdultSubmission(),
+                     rec::PROCEED_TO_CHANNEL_INFO_GATHERING));
     gate.set_to(pb::INFO_GATHERING);
     gate.set_routing_outcome(rec::PROCEED_TO_CHANNEL_INFO_GATHERING);
     gate.set_paf_summary_code("PAF-DEMO-7");

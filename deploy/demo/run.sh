@@ -106,6 +106,7 @@ walkthrough() {
     echo "(exit $?: another principal's access is hidden from the NHS lead)"
   echo
   story1
+  story2
   story4
 }
 
@@ -147,8 +148,9 @@ story1() {
   callum=$(submit u-rcaldwell 000101-callum-reeve.textproto demo-000101)
   submit u-rcaldwell 000117-jordan-pike.textproto demo-000117-a >/dev/null
   submit u-rcaldwell 000117-jordan-pike.textproto demo-000117-b >/dev/null
-  submit u-rcaldwell 000117-jordan-pike.textproto demo-000117-c >/dev/null
-  submit u-imercer 000140-gary-dunmore.textproto demo-000140 >/dev/null
+  jordan=$(submit u-rcaldwell 000117-jordan-pike.textproto demo-000117-c)
+  gary=$(submit u-imercer 000140-gary-dunmore.textproto demo-000140)
+  rian=$(submit u-imercer 000150-rian-marsh.textproto demo-000150)
   echo "# The MASH sees the minimised set for the child (F03)"
   referral u-mash1 show "$callum"
   echo "# The coordinator's list of the area's referrals; the referrer's list of their own"
@@ -163,6 +165,74 @@ story1() {
   referral u-nurse show "$ryan"
   echo
   demo_referral=$ryan
+}
+
+# Story 2: the SO15 gateway deconflicts (SPEC §5.4) and records routing
+# outcomes; the council sees status and routing, the referrer nothing
+# (docs/deconfliction.md).
+story2() {
+  deconflict() {
+    local user=$1
+    shift
+    echo "-- hubctl --profile .demo/profiles/$user deconflict $*"
+    "$hubctl" --profile "$demo/profiles/$user" deconflict "$@"
+  }
+  # Runs the gateway's check of REF for the person given; prints its query id.
+  check_id() {
+    local ref=$1
+    shift
+    "$hubctl" --profile "$demo/profiles/u-dsallenby" deconflict --referral "$ref" "$@" --json |
+      sed -n 's/.*"query_id": *"\([^"]*\)".*/\1/p'
+  }
+  to_gateway() {
+    referral u-hokoro transition "$1" --to SCREENING --reason "Initial suitability discussion" >/dev/null
+    referral u-dsallenby transition "$1" --to POLICE_GATEWAY --reason "Deconfliction checks to run" \
+      --justification "Gateway assessment of referral $1" >/dev/null
+  }
+  echo "== Story 2: SO15 deconfliction, and what each partner sees of it"
+  to_gateway "$jordan"
+  to_gateway "$rian"
+  to_gateway "$gary"
+  echo "# DQ-0457: Jordan Pike, a third referral. The police view: candidates and reasons"
+  deconflict u-dsallenby --referral "$jordan" --forenames Jordan --surname Pike --dob 2011-09-02 \
+    --postcode "ZZ1 7PQ" --justification "Gateway assessment; third referral"
+  q=$(check_id "$jordan" --forenames Jordan --surname Pike --dob 2011-09-02 --postcode "ZZ1 7PQ" \
+    --justification "Gateway assessment; third referral")
+  deconflict u-dsallenby outcome --referral "$jordan" --query "$q" \
+    --police-result LINKED_TO_EXISTING_PREVENT_CASE \
+    --routing-outcome PROCEED_TO_CHANNEL_INFO_GATHERING --justification "Outcome of police checks"
+  echo "# The coordinator's view: status, routing outcome and prior referrals in the area; no candidates"
+  deconflict u-hokoro --referral "$jordan"
+  echo "# The MASH (a child): the same as the coordinator"
+  deconflict u-mash1 --referral "$jordan"
+  echo "# The referrer: nothing about deconfliction, only the status bucket"
+  deconflict u-rcaldwell --referral "$jordan" || echo "(exit $?: not found)"
+  referral u-rcaldwell show "$jordan"
+  echo "# Only the gateway runs a check: the coordinator asking for one gets not found"
+  deconflict u-hokoro --referral "$jordan" --purpose PREVENT_GATEWAY_DECONFLICTION \
+    --forenames Jordan --surname Pike --dob 2011-09-02 --justification "Curious" ||
+    echo "(exit $?: not found)"
+  echo "# DQ-0463: Rian Marsh, a spelling variant of Ryan Marsh with the same date of birth"
+  deconflict u-dsallenby --referral "$rian" --forenames Rian --surname Marsh --dob 2003-01-27 \
+    --justification "Gateway assessment"
+  q=$(check_id "$rian" --forenames Rian --surname Marsh --dob 2003-01-27 \
+    --justification "Gateway assessment")
+  deconflict u-dsallenby outcome --referral "$rian" --query "$q" --police-result CLEAR \
+    --routing-outcome PROCEED_TO_CHANNEL_INFO_GATHERING --justification "Outcome of police checks"
+  deconflict u-hokoro --referral "$rian"
+  echo "# DQ-0470: Gary Dunmore. A police interest hold stays with the police; the council sees POLICE_MANAGED"
+  q=$(check_id "$gary" --forenames Gary --surname Dunmore --dob 1984-11-30 \
+    --justification "Gateway assessment")
+  deconflict u-dsallenby outcome --referral "$gary" --query "$q" --police-result POLICE_INTEREST_HOLD \
+    --routing-outcome POLICE_MANAGED --justification "Outcome of police checks"
+  deconflict u-hokoro --referral "$gary"
+  echo "# The gateway decides routing (T6), which needs the recorded outcome"
+  referral u-dsallenby transition "$jordan" --to INFO_GATHERING --reason "Proceed to Channel" \
+    --routing-outcome PROCEED_TO_CHANNEL_INFO_GATHERING --paf-code PAF-DEMO-3 \
+    --justification "Gateway decision"
+  referral u-dsallenby transition "$gary" --to POLICE_MANAGED --reason "Police-led management" \
+    --routing-outcome POLICE_MANAGED --paf-code PAF-DEMO-9 --justification "Gateway decision"
+  echo
 }
 
 # Story 4: who shared what with whom, and proof that the log was not

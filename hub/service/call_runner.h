@@ -68,6 +68,21 @@ class Call {
   const policy::Decision* decision() const {
     return decision_ ? &*decision_ : nullptr;
   }
+  // Turns the allowing decision into a denial for `reason`: a limit the hub
+  // enforces beyond the rule (e.g. QUERY_LIMIT_EXCEEDED). The call is
+  // audited as POLICY_DENY with that reason.
+  // REQUIRES: Authorize() has been called.
+  void Refuse(prevent::policy::v1::ReasonCode reason) {
+    decision_->allowed = false;
+    decision_->reason = reason;
+  }
+  // Marks an allowed call for review in the audit log (e.g.
+  // BULK_QUERY_FLAGGED): the event's decision carries `reason`.
+  // REQUIRES: Authorize() has been called.
+  void Flag(prevent::policy::v1::ReasonCode reason) {
+    decision_->reason = reason;
+  }
+
   // What the last allowing decision releases.
   // REQUIRES: Authorize() has been called.
   const policy::Projection& fields() const { return decision_->fields(); }

@@ -247,8 +247,9 @@ grpc::Status ReferralService::RecordPanelDecision(
               "P11)");
         }
 
-        ASSIGN_OR_RETURN(std::optional<StoredReferral> found,
-                         LoadLocked(call, request->referral()));
+        ASSIGN_OR_RETURN(
+            std::optional<StoredReferral> found,
+            LoadLocked(*store_, *locks_, call, request->referral()));
         RETURN_IF_ERROR(AuthorizeReferral(call, pb::UPDATE, found,
                                           request->referral(), ctx));
         ASSIGN_OR_RETURN(const bool replayed,
@@ -366,7 +367,7 @@ grpc::Status ReferralService::RecordConsent(
     }
 
     ASSIGN_OR_RETURN(std::optional<StoredReferral> found,
-                     LoadLocked(call, request->referral()));
+                     LoadLocked(*store_, *locks_, call, request->referral()));
     RETURN_IF_ERROR(
         AuthorizeReferral(call, pb::UPDATE, found, request->referral(), ctx));
     ASSIGN_OR_RETURN(

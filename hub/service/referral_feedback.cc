@@ -50,8 +50,9 @@ grpc::Status ReferralService::ApproveFeedback(
         RETURN_IF_ERROR(ValidateRequestContext(ctx));
         RETURN_IF_ERROR(CheckReferralKey(request->referral()));
         RETURN_IF_ERROR(CheckCode(request->code()));
-        ASSIGN_OR_RETURN(std::optional<StoredReferral> found,
-                         LoadLocked(call, request->referral()));
+        ASSIGN_OR_RETURN(
+            std::optional<StoredReferral> found,
+            LoadLocked(*store_, *locks_, call, request->referral()));
         RETURN_IF_ERROR(AuthorizeReferral(call, pb::UPDATE, found,
                                           request->referral(), ctx));
         ASSIGN_OR_RETURN(const bool replayed,
@@ -102,8 +103,9 @@ grpc::Status ReferralService::ReleaseFeedback(
         RETURN_IF_ERROR(CheckCode(request->code()));
         RETURN_IF_ERROR(CheckText("free_text", request->free_text(),
                                   kMaxFreeTextChars, /*optional=*/true));
-        ASSIGN_OR_RETURN(std::optional<StoredReferral> found,
-                         LoadLocked(call, request->referral()));
+        ASSIGN_OR_RETURN(
+            std::optional<StoredReferral> found,
+            LoadLocked(*store_, *locks_, call, request->referral()));
         RETURN_IF_ERROR(AuthorizeReferral(call, pb::UPDATE, found,
                                           request->referral(), ctx));
         ASSIGN_OR_RETURN(const bool replayed,

@@ -255,8 +255,9 @@ grpc::Status ReferralService::RequestInformation(
               "days ahead");
         }
 
-        ASSIGN_OR_RETURN(std::optional<StoredReferral> found,
-                         LoadLocked(call, request->referral()));
+        ASSIGN_OR_RETURN(
+            std::optional<StoredReferral> found,
+            LoadLocked(*store_, *locks_, call, request->referral()));
         RETURN_IF_ERROR(
             AuthorizeReferral(call, pb::READ, found, request->referral(), ctx));
         if (found->row.state != pb::INFO_GATHERING) {
@@ -354,7 +355,8 @@ grpc::Status ReferralService::RespondInformation(
                          store_->FindInformationRequest(id));
         std::optional<StoredReferral> referral;
         if (row.has_value()) {
-          ASSIGN_OR_RETURN(referral, LoadLocked(call, row->referral_id));
+          ASSIGN_OR_RETURN(
+              referral, LoadLocked(*store_, *locks_, call, row->referral_id));
           ASSIGN_OR_RETURN(row, store_->FindInformationRequest(id));
         }
         const AuthenticatedPeer& peer = call.peer();

@@ -35,6 +35,17 @@ absl::StatusOr<std::optional<StoredReferral>> LoadReferral(
   return ParseReferral(std::move(*row));
 }
 
+absl::StatusOr<std::optional<StoredReferral>> LoadLocked(
+    store::RecordStore& store, RecordLocks& locks, Call& call,
+    absl::string_view key) {
+  ASSIGN_OR_RETURN(std::optional<StoredReferral> found,
+                   LoadReferral(store, key));
+  if (!found.has_value()) return found;
+  // Re-read under the referral's lock, so no other change interleaves.
+  call.Hold(locks.Lock(found->row.id));
+  return LoadReferral(store, found->row.id);
+}
+
 void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
   const int64_t ms = absl::ToUnixMillis(t);
   out->set_seconds(ms / 1000);
@@ -166,17 +177,18 @@ absl::Status CheckText(absl::string_view field, absl::string_view text,
 absl::Status AuthorizeReferral(Call& call, policy::Action action,
                                const std::optional<StoredReferral>& found,
                                absl::string_view key,
-                               const api::RequestContext& context) {
-  policy::Resource missing;
-  missing.record = pb::CASE;
-  missing.id = key;
+                               const api::RequestContext& context,
+                               absl::string_view part_source) {
+  policy::Resource resource;
+  resource.record = pb::CASE;
+  resource.id = key;
   if (found.has_value()) {
     call.SetSubject(found->row.subject_id);
     call.SetReferral(found->row.ref);
+    resource = ResourceOf(*found);
+    if (!part_source.empty()) resource.source_partner_id = part_source;
   }
-  if (!call.Authorize(action, found.has_value() ? ResourceOf(*found) : missing,
-                      context, Visibility::kHidden)
-           .ok() ||
+  if (!call.Authorize(action, resource, context, Visibility::kHidden).ok() ||
       !found.has_value()) {
     return NotFound(pb::CASE, key);
   }

@@ -15,6 +15,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "hub/service/call_runner.h"
+#include "hub/service/record_locks.h"
 #include "hub/store/record_store.h"
 #include "policy/decide.h"
 #include "proto/hub.pb.h"
@@ -33,6 +34,12 @@ absl::StatusOr<StoredReferral> ParseReferral(store::ReferralRow row);
 // The referral whose reference or id is `ref_or_id`; nullopt if none.
 absl::StatusOr<std::optional<StoredReferral>> LoadReferral(
     store::RecordStore& store, absl::string_view ref_or_id);
+
+// The referral `key` names, read again under its lock, which `call` holds
+// until its write commits; nullopt if there is none.
+absl::StatusOr<std::optional<StoredReferral>> LoadLocked(
+    store::RecordStore& store, RecordLocks& locks, Call& call,
+    absl::string_view key);
 
 void SetTime(absl::Time t, google::protobuf::Timestamp* out);
 
@@ -88,11 +95,14 @@ store::StoredReply ReplyFor(const Call& call, absl::string_view method,
                             const google::protobuf::Message& response);
 
 // Decides `action` on the referral the caller named as `key` (`found`, or
-// none). Hidden or missing, the answer is NOT_FOUND naming only `key`.
+// none). Hidden or missing, the answer is NOT_FOUND naming only `key`. For a
+// part of the case file another partner supplied (e.g. the CT police's
+// deconfliction outcome), `part_source` is that partner.
 absl::Status AuthorizeReferral(Call& call, policy::Action action,
                                const std::optional<StoredReferral>& found,
                                absl::string_view key,
-                               const prevent::hub::v1::RequestContext& context);
+                               const prevent::hub::v1::RequestContext& context,
+                               absl::string_view part_source = "");
 
 // Hands `call` the change of `found` to `file` in `state`, with the reply
 // to keep for a repeat of context.request_id (if any).

@@ -5,7 +5,6 @@
 #include <utility>
 #include <vector>
 
-#include "absl/hash/hash.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/civil_time.h"
@@ -113,21 +112,6 @@ absl::Status AddPriorReferrals(store::RecordStore& store, const Call& call,
 
 }  // namespace
 
-std::unique_lock<std::mutex> ReferralService::Lock(absl::string_view key) {
-  return std::unique_lock<std::mutex>(
-      locks_[absl::Hash<absl::string_view>{}(key) % locks_.size()]);
-}
-
-absl::StatusOr<std::optional<StoredReferral>> ReferralService::LoadLocked(
-    Call& call, absl::string_view key) {
-  ASSIGN_OR_RETURN(std::optional<StoredReferral> found,
-                   LoadReferral(*store_, key));
-  if (!found.has_value()) return found;
-  // Re-read under the referral's lock, so no other change interleaves.
-  call.Hold(Lock(found->row.id));
-  return LoadReferral(*store_, found->row.id);
-}
-
 grpc::Status ReferralService::Submit(grpc::ServerContext* context,
                                      const api::SubmitReferralRequest* request,
                                      api::SubmitReferralResponse* response) {
@@ -143,7 +127,8 @@ grpc::Status ReferralService::Submit(grpc::ServerContext* context,
     RETURN_IF_ERROR(referrals::ValidateSubmission(submission, call.now()));
 
     const AuthenticatedPeer& peer = call.peer();
-    call.Hold(Lock(absl::StrCat(peer.partner->id(), "/", ctx.request_id())));
+    call.Hold(
+        locks_->Lock(absl::StrCat(peer.partner->id(), "/", ctx.request_id())));
     ASSIGN_OR_RETURN(std::optional<std::string> replay,
                      Replay(*store_, call, kSubmit, ctx.request_id()));
     if (replay.has_value() && !response->ParseFromString(*replay)) {
@@ -249,6 +234,7 @@ grpc::Status ReferralService::Submit(grpc::ServerContext* context,
 
     store::RecordWrite write;
     write.referrals.push_back(std::move(row));
+    write.match_entries.push_back(index_->EntryFor(id, file.subject()));
     write.reply = ReplyFor(call, kSubmit, ctx.request_id(), *response);
     call.SetWrite(std::move(write));
     call.SetSubject(subject_id);
@@ -383,7 +369,7 @@ grpc::Status ReferralService::Transition(
     }
 
     ASSIGN_OR_RETURN(std::optional<StoredReferral> found,
-                     LoadLocked(call, request->referral()));
+                     LoadLocked(*store_, *locks_, call, request->referral()));
     RETURN_IF_ERROR(
         AuthorizeReferral(call, pb::UPDATE, found, request->referral(), ctx));
 
@@ -444,6 +430,19 @@ grpc::Status ReferralService::Transition(
             "summary code with the gateway decision (it stays with the "
             "police)");
       }
+      const rec::DeconflictionOutcome& checked = file.deconfliction();
+      if (checked.status() != rec::DeconflictionOutcome::COMPLETE) {
+        return absl::FailedPreconditionError(
+            "to: record the deconfliction outcome first "
+            "(DeconflictionService.Check, then RecordOutcome; T6)");
+      }
+      if (checked.routing_outcome() != outcome) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "to: the recorded deconfliction outcome routes this referral to ",
+            rec::RoutingOutcome_Name(checked.routing_outcome()),
+            "; record a new outcome to route it to ",
+            rec::RoutingOutcome_Name(outcome)));
+      }
       rec::GatewayDecision& gateway = *file.mutable_gateway();
       gateway.set_officer_id(peer.principal->id());
       SetTime(call.now(), gateway.mutable_decided_at());
@@ -458,7 +457,21 @@ grpc::Status ReferralService::Transition(
       fields.push_back("feedback_review");
     }
     RETURN_IF_ERROR(CheckDates(*move, file, call.now()));
+    if (to == pb::POLICE_GATEWAY) {
+      // T5 opens the deconfliction check.
+      file.mutable_deconfliction()->set_status(
+          rec::DeconflictionOutcome::PENDING);
+      fields.push_back("deconfliction.status");
+    }
     if (move->guard == referrals::Guard::kInformationGathered) {
+      const rec::DeconflictionOutcome& checked = file.deconfliction();
+      if (checked.has_expires_at() &&
+          absl::FromUnixSeconds(checked.expires_at().seconds()) <= call.now()) {
+        return absl::FailedPreconditionError(
+            "to: the deconfliction outcome is more than 30 days old; the CT "
+            "gateway checks again (DeconflictionService.Check, then "
+            "RecordOutcome) before the case goes to panel (T8)");
+      }
       ASSIGN_OR_RETURN(std::vector<store::InformationRequestRow> requests,
                        store_->InformationRequestsForReferral(found->row.id));
       int waiting = 0;

@@ -7,14 +7,14 @@
 #ifndef HUB_SERVICE_REFERRAL_SERVICE_H_
 #define HUB_SERVICE_REFERRAL_SERVICE_H_
 
-#include <array>
-#include <mutex>
 #include <optional>
 
 #include "absl/strings/string_view.h"
 #include "hub/audit/pseudonymizer.h"
+#include "hub/deconfliction/match_index.h"
 #include "hub/referrals/reference.h"
 #include "hub/service/call_runner.h"
+#include "hub/service/record_locks.h"
 #include "hub/service/referral_records.h"
 #include "hub/store/record_store.h"
 #include "proto/hub.grpc.pb.h"
@@ -24,12 +24,16 @@ namespace hub::service {
 class ReferralService final
     : public prevent::hub::v1::ReferralService::Service {
  public:
-  // `runner`, `store` and `pseudonymizer` must outlive the service.
+  // Every argument must outlive the service. `index` gives each new
+  // referral's subject its deconfliction index entry, stored with it.
   ReferralService(const CallRunner* runner, store::RecordStore* store,
-                  const audit::Pseudonymizer* pseudonymizer)
+                  const audit::Pseudonymizer* pseudonymizer, RecordLocks* locks,
+                  const deconfliction::MatchIndex* index)
       : runner_(runner),
         store_(store),
         pseudonymizer_(pseudonymizer),
+        locks_(locks),
+        index_(index),
         sequencer_(store) {}
 
   grpc::Status Submit(
@@ -82,20 +86,12 @@ class ReferralService final
       prevent::hub::v1::ReleaseFeedbackResponse* response) override;
 
  private:
-  // The referral `key` names, read again under its lock, which `call` holds
-  // until its write commits; nullopt if there is none.
-  absl::StatusOr<std::optional<StoredReferral>> LoadLocked(
-      Call& call, absl::string_view key);
-
-  // The lock for changes keyed by `key` (a referral id, or a partner's
-  // request id); keys share a fixed set of locks.
-  std::unique_lock<std::mutex> Lock(absl::string_view key);
-
   const CallRunner* const runner_;
   store::RecordStore* const store_;
   const audit::Pseudonymizer* const pseudonymizer_;
+  RecordLocks* const locks_;
+  const deconfliction::MatchIndex* const index_;
   referrals::ReferenceSequencer sequencer_;
-  std::array<std::mutex, 64> locks_;
 };
 
 }  // namespace hub::service

@@ -1,11 +1,11 @@
 // RecordStore holds the partnership's records: referrals with their case
-// files, information requests with their answers, and the first reply to every
-// idempotent request. Writes are not made here but handed to
-// AuditStore::AppendAudit as a RecordWrite, so each data change commits in the
-// same transaction as the audit event of the call that made it (TESTING I4): a
-// change is never durable without its event. Records are stored as opaque
-// serialised bytes beside the columns the hub looks them up by; hub/store never
-// parses them.
+// files, information requests with their answers, the deconfliction index and
+// checks, and the first reply to every idempotent request. Writes are not made
+// here but handed to AuditStore::AppendAudit as a RecordWrite, so each data
+// change commits in the same transaction as the audit event of the call that
+// made it (TESTING I4): a change is never durable without its event. Records
+// are stored as opaque serialised bytes beside the columns the hub looks them
+// up by; hub/store never parses them.
 #ifndef HUB_STORE_RECORD_STORE_H_
 #define HUB_STORE_RECORD_STORE_H_
 
@@ -16,6 +16,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/types/span.h"
 
 namespace hub::store {
 
@@ -49,6 +50,23 @@ struct InformationRequestRow {
   std::string record;   // the serialised request and answer
 };
 
+// One referral's subject in the deconfliction index (hub/deconfliction):
+// the normalised person and the keyed hashes of its blocking keys.
+struct MatchEntryRow {
+  std::string referral_id;
+  std::string subject_id;
+  std::string profile;        // serialised prevent.match.v1.MatchProfile
+  std::vector<int64_t> keys;  // when writing; not filled when read
+};
+
+// One deconfliction check, kept for its outcome and the daily query limit.
+struct DeconflictionQueryRow {
+  std::string query_id;  // UUID, assigned by the hub
+  std::string referral_id;
+  std::string principal_id;  // who ran it
+  int64_t at_ms = 0;
+};
+
 // The first reply to an idempotent request, returned to every repeat.
 struct StoredReply {
   std::string partner_id;
@@ -64,10 +82,14 @@ struct RecordWrite {
   // Inserted, or replaced by id.
   std::vector<InformationRequestRow> information_requests;
   std::optional<StoredReply> reply;
+  // Inserted once per referral; a repeat is ignored.
+  std::vector<MatchEntryRow> match_entries;
+  std::vector<DeconflictionQueryRow> deconfliction_queries;  // inserted
 
   bool empty() const {
     return referrals.empty() && information_requests.empty() &&
-           !reply.has_value();
+           !reply.has_value() && match_entries.empty() &&
+           deconfliction_queries.empty();
   }
 };
 
@@ -114,6 +136,30 @@ class RecordStore {
   // newest first.
   virtual absl::StatusOr<std::vector<InformationRequestRow>>
   InformationRequestsForPartner(absl::string_view partner_id, int limit) = 0;
+
+  // The deconfliction index entries stored under any of `keys`, each once,
+  // reading at most `per_key_limit` under any one key.
+  virtual absl::StatusOr<std::vector<MatchEntryRow>> MatchEntriesForKeys(
+      absl::Span<const int64_t> keys, int per_key_limit) = 0;
+
+  // Referrals stored before the deconfliction index existed (schema 5) and
+  // not yet in it: up to `limit` ids.
+  virtual absl::StatusOr<std::vector<std::string>> ReferralsAwaitingMatchIndex(
+      int limit) = 0;
+
+  // Adds `entries` to the index outside any call, and takes them off the
+  // awaiting list: the index is derived from referrals already stored and
+  // audited, so this changes no record.
+  virtual absl::Status AddMatchEntries(
+      absl::Span<const MatchEntryRow> entries) = 0;
+
+  // The deconfliction check `query_id`; nullopt if none.
+  virtual absl::StatusOr<std::optional<DeconflictionQueryRow>>
+  FindDeconflictionQuery(absl::string_view query_id) = 0;
+
+  // How many checks `principal_id` has run since `since_ms`.
+  virtual absl::StatusOr<int> CountDeconflictionQueries(
+      absl::string_view principal_id, int64_t since_ms) = 0;
 
   // The reply stored for (partner_id, request_id); nullopt if none.
   virtual absl::StatusOr<std::optional<StoredReply>> FindReply(

@@ -9,8 +9,10 @@ namespace hub::store {
 namespace {
 
 using internal::Exec;
+using internal::ResetOnExit;
 using internal::SqliteError;
 using internal::Statement;
+using internal::Transaction;
 
 constexpr char kEventColumns[] =
     "leaf_index, commitment, salt, event, time_ms, operation, allowed, police, "
@@ -43,42 +45,6 @@ AuditRow RowFrom(const Statement& s) {
   return row;
 }
 
-// Rolls back unless Commit() ran.
-class Transaction {
- public:
-  Transaction(sqlite3* db, absl::string_view path) : db_(db), path_(path) {}
-  ~Transaction() {
-    if (open_) Exec(db_, "ROLLBACK", path_).IgnoreError();
-  }
-  absl::Status Begin() {
-    RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE", path_));
-    open_ = true;
-    return absl::OkStatus();
-  }
-  absl::Status Commit() {
-    RETURN_IF_ERROR(Exec(db_, "COMMIT", path_));
-    open_ = false;
-    return absl::OkStatus();
-  }
-
- private:
-  sqlite3* const db_;
-  const absl::string_view path_;
-  bool open_ = false;
-};
-
-// Resets a cached statement when it goes out of scope, ending its read
-// transaction: a statement left mid-result would pin the reading connection
-// to an old snapshot of the log.
-class ResetOnExit {
- public:
-  explicit ResetOnExit(Statement* statement) : statement_(statement) {}
-  ~ResetOnExit() { statement_->Reset(); }
-
- private:
-  Statement* const statement_;
-};
-
 }  // namespace
 
 absl::StatusOr<Statement*> SqliteStore::CachedRead(ReadStatement which) {
@@ -86,6 +52,9 @@ absl::StatusOr<Statement*> SqliteStore::CachedRead(ReadStatement which) {
       "SELECT commitment FROM audit_events WHERE leaf_index = ?",
       "SELECT hash FROM audit_nodes WHERE level = ? AND node_index = ?",
       "SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM audit_events",
+      "SELECT e.entry_id, e.referral_id, e.subject_id, e.profile FROM "
+      "match_keys k JOIN match_entries e ON e.entry_id = k.entry_id "
+      "WHERE k.key = ? LIMIT ?",
   };
   if (read_statements_.empty()) read_statements_.resize(kReadStatementCount);
   Statement& statement = read_statements_[which];
@@ -225,12 +194,8 @@ absl::StatusOr<std::vector<std::string>> SqliteStore::AuditTreeHashes(
     absl::Span<const std::pair<int, uint64_t>> nodes) {
   absl::MutexLock lock(&read_mu_);
   // One read transaction for the whole proof: one snapshot, one lock.
-  RETURN_IF_ERROR(Exec(read_db_, "BEGIN", path_));
-  struct EndRead {
-    sqlite3* db;
-    absl::string_view path;
-    ~EndRead() { Exec(db, "COMMIT", path).IgnoreError(); }
-  } end_read{read_db_, path_};
+  internal::ReadTransaction read(read_db_, path_);
+  RETURN_IF_ERROR(read.Begin());
   std::vector<std::string> hashes;
   hashes.reserve(nodes.size());
   for (const auto& [level, index] : nodes) {

@@ -131,6 +131,8 @@ absl::Status SqliteStore::ApplyWrite(const RecordWrite& write) {
       }
     }
   }
+  RETURN_IF_ERROR(PutMatchEntries(write.match_entries));
+  RETURN_IF_ERROR(PutDeconflictionQueries(write.deconfliction_queries));
   if (write.reply.has_value()) {
     ASSIGN_OR_RETURN(
         Statement put,

@@ -117,6 +117,34 @@ const std::vector<const char*>& Migrations() {
         CREATE INDEX information_requests_by_recipient
           ON information_requests (recipient_partner, sent_ms);
       )sql",
+      // 5: the deconfliction index (one entry per referral, found by the
+      // keyed hashes of its blocking keys), the referrals stored before it
+      // that still await indexing, and the checks run.
+      R"sql(
+        CREATE TABLE match_entries (
+          entry_id INTEGER PRIMARY KEY,
+          referral_id TEXT NOT NULL UNIQUE,
+          subject_id TEXT NOT NULL,
+          profile BLOB NOT NULL
+        );
+        CREATE TABLE match_keys (
+          key INTEGER NOT NULL,
+          entry_id INTEGER NOT NULL,
+          PRIMARY KEY (key, entry_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE match_backfill (
+          referral_id TEXT PRIMARY KEY
+        ) WITHOUT ROWID;
+        INSERT INTO match_backfill SELECT id FROM referrals;
+        CREATE TABLE deconfliction_queries (
+          query_id TEXT PRIMARY KEY,
+          referral_id TEXT NOT NULL,
+          principal TEXT NOT NULL,
+          at_ms INTEGER NOT NULL
+        );
+        CREATE INDEX deconfliction_queries_by_principal
+          ON deconfliction_queries (principal, at_ms);
+      )sql",
   };
   return *migrations;
 }

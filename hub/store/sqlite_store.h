@@ -90,9 +90,27 @@ class SqliteStore final : public Store, public AuditStore, public RecordStore {
   absl::StatusOr<std::optional<StoredReply>> FindReply(
       absl::string_view partner_id, absl::string_view request_id) override;
 
+  // RecordStore's deconfliction index and checks (sqlite_match_store.cc).
+  absl::StatusOr<std::vector<MatchEntryRow>> MatchEntriesForKeys(
+      absl::Span<const int64_t> keys, int per_key_limit) override;
+  absl::StatusOr<std::vector<std::string>> ReferralsAwaitingMatchIndex(
+      int limit) override;
+  absl::Status AddMatchEntries(
+      absl::Span<const MatchEntryRow> entries) override;
+  absl::StatusOr<std::optional<DeconflictionQueryRow>> FindDeconflictionQuery(
+      absl::string_view query_id) override;
+  absl::StatusOr<int> CountDeconflictionQueries(absl::string_view principal_id,
+                                                int64_t since_ms) override;
+
  private:
   // Statements the reading connection keeps prepared.
-  enum ReadStatement { kCommitment, kNode, kSize, kReadStatementCount };
+  enum ReadStatement {
+    kCommitment,
+    kNode,
+    kSize,
+    kMatchByKey,
+    kReadStatementCount
+  };
 
   // The cached statement `which`, reset; prepares it on first use.
   absl::StatusOr<internal::Statement*> CachedRead(ReadStatement which)
@@ -103,6 +121,13 @@ class SqliteStore final : public Store, public AuditStore, public RecordStore {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Applies `write` inside the writing connection's open transaction.
   absl::Status ApplyWrite(const RecordWrite& write)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Inserts `entries` into the index, inside the writing connection's open
+  // transaction.
+  absl::Status PutMatchEntries(absl::Span<const MatchEntryRow> entries)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status PutDeconflictionQueries(
+      absl::Span<const DeconflictionQueryRow> queries)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string path_;

@@ -11,8 +11,11 @@
 namespace hub::store {
 namespace {
 
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 using ::testing::SizeIs;
+using ::testing::UnorderedElementsAre;
 
 class SqliteStoreTest : public ::testing::Test {
  protected:
@@ -83,6 +86,133 @@ TEST_F(SqliteStoreTest, AFailedMigrationLeavesTheVersionUnchanged) {
   EXPECT_EQ(sqlite3_column_int(stmt, 0), 0);
   sqlite3_finalize(stmt);
   sqlite3_close(db);
+}
+
+// A referral row with just what the tables require.
+ReferralRow Referral(const std::string& id, int seq) {
+  ReferralRow row;
+  row.id = id;
+  row.ref = "PRV-WXC-2026-00000" + std::to_string(seq);
+  row.area = "WXC";
+  row.year = 2026;
+  row.seq = seq;
+  row.source_partner_id = "P-NHS";
+  row.referrer_principal_id = "U-A";
+  row.subject_id = "S-" + id;
+  row.subject_key = "key-" + id;
+  row.state = 1;
+  row.version = 1;
+  row.record = "case file";
+  return row;
+}
+
+MatchEntryRow Entry(const std::string& referral_id, std::vector<int64_t> keys) {
+  MatchEntryRow entry;
+  entry.referral_id = referral_id;
+  entry.subject_id = "S-" + referral_id;
+  entry.profile = "profile of " + referral_id;
+  entry.keys = std::move(keys);
+  return entry;
+}
+
+absl::Status Write(SqliteStore& store, const RecordWrite& write) {
+  const RecordWrite* writes[] = {&write};
+  return store.AppendAudit(writes, {}, {}, nullptr);
+}
+
+std::vector<std::string> ReferralIds(const std::vector<MatchEntryRow>& rows) {
+  std::vector<std::string> ids;
+  for (const MatchEntryRow& row : rows) ids.push_back(row.referral_id);
+  return ids;
+}
+
+TEST_F(SqliteStoreTest, FindsEachMatchEntryOnceUnderAnyOfItsKeys) {
+  auto store = SqliteStore::Open(path_, &clock_);
+  ASSERT_THAT(store, IsOk());
+  RecordWrite write;
+  write.match_entries = {Entry("R1", {1, 2, 3}), Entry("R2", {3, 4}),
+                         Entry("R3", {-5})};
+  ASSERT_THAT(Write(**store, write), IsOk());
+  // Indexed once: a second entry for R1 changes nothing.
+  RecordWrite again;
+  again.match_entries = {Entry("R1", {9})};
+  ASSERT_THAT(Write(**store, again), IsOk());
+
+  auto found = (*store)->MatchEntriesForKeys({1, 3, 9}, 100);
+  ASSERT_THAT(found, IsOk());
+  EXPECT_THAT(ReferralIds(*found), UnorderedElementsAre("R1", "R2"));
+  const MatchEntryRow& first = found->front();
+  EXPECT_EQ(first.subject_id, "S-" + first.referral_id);
+  EXPECT_EQ(first.profile, "profile of " + first.referral_id);
+
+  found = (*store)->MatchEntriesForKeys({-5}, 100);
+  ASSERT_THAT(found, IsOk());
+  EXPECT_THAT(ReferralIds(*found), ElementsAre("R3"));
+  // At most per_key_limit under one key.
+  found = (*store)->MatchEntriesForKeys({3}, 1);
+  ASSERT_THAT(found, IsOk());
+  EXPECT_THAT(*found, SizeIs(1));
+  found = (*store)->MatchEntriesForKeys({42}, 100);
+  ASSERT_THAT(found, IsOk());
+  EXPECT_THAT(*found, IsEmpty());
+}
+
+TEST_F(SqliteStoreTest, ReferralsFromBeforeTheIndexAwaitItUntilAdded) {
+  {
+    auto store = SqliteStore::Open(path_, &clock_);
+    ASSERT_THAT(store, IsOk());
+    RecordWrite write;
+    write.referrals = {Referral("R1", 1), Referral("R2", 2)};
+    ASSERT_THAT(Write(**store, write), IsOk());
+    auto none = (*store)->ReferralsAwaitingMatchIndex(10);
+    ASSERT_THAT(none, IsOk());
+    EXPECT_THAT(*none, IsEmpty());
+  }
+  // The same database as a schema-4 hub left it: migration 5 lists both.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP TABLE match_entries; DROP TABLE match_keys; "
+                         "DROP TABLE match_backfill; DROP TABLE "
+                         "deconfliction_queries; PRAGMA user_version=4",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto store = SqliteStore::Open(path_, &clock_);
+  ASSERT_THAT(store, IsOk());
+  auto waiting = (*store)->ReferralsAwaitingMatchIndex(10);
+  ASSERT_THAT(waiting, IsOk());
+  EXPECT_THAT(*waiting, UnorderedElementsAre("R1", "R2"));
+
+  ASSERT_THAT((*store)->AddMatchEntries({Entry("R1", {7})}), IsOk());
+  waiting = (*store)->ReferralsAwaitingMatchIndex(10);
+  ASSERT_THAT(waiting, IsOk());
+  EXPECT_THAT(*waiting, ElementsAre("R2"));
+  auto found = (*store)->MatchEntriesForKeys({7}, 10);
+  ASSERT_THAT(found, IsOk());
+  EXPECT_THAT(ReferralIds(*found), ElementsAre("R1"));
+}
+
+TEST_F(SqliteStoreTest, CountsEachPrincipalsChecksSinceATime) {
+  auto store = SqliteStore::Open(path_, &clock_);
+  ASSERT_THAT(store, IsOk());
+  RecordWrite write;
+  write.deconfliction_queries = {{"Q1", "R1", "U-A", 100},
+                                 {"Q2", "R1", "U-A", 200},
+                                 {"Q3", "R2", "U-B", 300}};
+  ASSERT_THAT(Write(**store, write), IsOk());
+  EXPECT_EQ((*store)->CountDeconflictionQueries("U-A", 0).value_or(-1), 2);
+  EXPECT_EQ((*store)->CountDeconflictionQueries("U-A", 150).value_or(-1), 1);
+  EXPECT_EQ((*store)->CountDeconflictionQueries("U-C", 0).value_or(-1), 0);
+  auto q = (*store)->FindDeconflictionQuery("Q3");
+  ASSERT_THAT(q, IsOk());
+  ASSERT_TRUE(q->has_value());
+  EXPECT_EQ((*q)->referral_id, "R2");
+  EXPECT_EQ((*q)->principal_id, "U-B");
+  EXPECT_EQ((*q)->at_ms, 300);
+  q = (*store)->FindDeconflictionQuery("Q9");
+  ASSERT_THAT(q, IsOk());
+  EXPECT_FALSE(q->has_value());
 }
 
 }  // namespace

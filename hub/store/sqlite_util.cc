@@ -1,6 +1,7 @@
 #include "hub/store/sqlite_util.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
 
 namespace hub::store::internal {
 
@@ -99,6 +100,32 @@ std::string Statement::Blob(int column) const {
 
 bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+Transaction::~Transaction() {
+  if (open_) Exec(db_, "ROLLBACK", path_).IgnoreError();
+}
+
+absl::Status Transaction::Begin() {
+  RETURN_IF_ERROR(Exec(db_, "BEGIN IMMEDIATE", path_));
+  open_ = true;
+  return absl::OkStatus();
+}
+
+absl::Status Transaction::Commit() {
+  RETURN_IF_ERROR(Exec(db_, "COMMIT", path_));
+  open_ = false;
+  return absl::OkStatus();
+}
+
+ReadTransaction::~ReadTransaction() {
+  if (open_) Exec(db_, "COMMIT", path_).IgnoreError();
+}
+
+absl::Status ReadTransaction::Begin() {
+  RETURN_IF_ERROR(Exec(db_, "BEGIN", path_));
+  open_ = true;
+  return absl::OkStatus();
 }
 
 }  // namespace hub::store::internal

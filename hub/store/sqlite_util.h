@@ -57,6 +57,46 @@ class Statement {
   sqlite3_stmt* stmt_ = nullptr;
 };
 
+// A write transaction (BEGIN IMMEDIATE) that rolls back unless Commit() ran.
+class Transaction {
+ public:
+  Transaction(sqlite3* db, absl::string_view path) : db_(db), path_(path) {}
+  ~Transaction();
+  absl::Status Begin();
+  absl::Status Commit();
+
+ private:
+  sqlite3* const db_;
+  const absl::string_view path_;
+  bool open_ = false;
+};
+
+// A read transaction: every statement run until it ends sees one snapshot.
+// Ends (COMMIT) when it goes out of scope.
+class ReadTransaction {
+ public:
+  ReadTransaction(sqlite3* db, absl::string_view path) : db_(db), path_(path) {}
+  ~ReadTransaction();
+  absl::Status Begin();
+
+ private:
+  sqlite3* const db_;
+  const absl::string_view path_;
+  bool open_ = false;
+};
+
+// Resets a cached statement when it goes out of scope, ending its read
+// transaction: a statement left mid-result would pin the reading connection
+// to an old snapshot of the log.
+class ResetOnExit {
+ public:
+  explicit ResetOnExit(Statement* statement) : statement_(statement) {}
+  ~ResetOnExit() { statement_->Reset(); }
+
+ private:
+  Statement* const statement_;
+};
+
 }  // namespace hub::store::internal
 
 #endif  // HUB_STORE_SQLITE_UTIL_H_
