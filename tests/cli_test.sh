@@ -103,6 +103,19 @@ expect "a missing profile is a usage error (1)" 1 "profile.textproto" \
 expect "no command is a usage error (1)" 1 "" "$hubctl" --profile "$work/p/good"
 expect "an unknown flag is a usage error (1)" 1 "" "$hubctl" --profile "$work/p/good" whoami --bogus
 
+# --- hubctl deconflict (the allowed paths run against the demo policy in
+# tests/deconfliction_test.cc and deploy/demo/run.sh story 2)
+expect "deconflict without --referral is a usage error (1)" 1 "--referral: give the referral's reference" \
+  "$hubctl" --profile "$work/p/good" deconflict --surname Marsh
+expect "deconflict outcome names a bad --police-result (1)" 1 "--police-result" \
+  "$hubctl" --profile "$work/p/good" deconflict outcome --referral PRV-WXC-2025-000001 \
+  --query q --police-result MAYBE --routing-outcome POLICE_MANAGED
+expect "a check the hub has no referral for is not found (2)" 2 "no case 'PRV-WXC-2025-000001'" \
+  "$hubctl" --profile "$work/p/good" deconflict --referral PRV-WXC-2025-000001 \
+  --purpose PREVENT_GATEWAY_DECONFLICTION --surname Marsh --justification "cli test"
+expect "a status the hub has no referral for is not found (2)" 2 "no case 'PRV-WXC-2025-000001'" \
+  "$hubctl" --profile "$work/p/good" deconflict --referral PRV-WXC-2025-000001
+
 # --- hubctl policy explain
 explain=("$hubctl" --profile "$work/p/good" policy explain --action READ --resource CASE
   --purpose PREVENT_REFERRAL_SUBMISSION --source P-NHS1 --area WXC)
