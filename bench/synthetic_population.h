@@ -49,9 +49,9 @@ class SyntheticPopulation {
   static prevent::records::v1::Subject SubjectOf(const SyntheticPerson& person);
 
   // The other spellings of the name `token` in the hub's variant table
-  // (data/name_variants.txt), capitalised, most common first, without
-  // script skeletons ("mhmd"); empty for a name in no group or not plain
-  // ASCII letters.
+  // (data/name_variants.txt), capitalised, in the table's order (script
+  // skeletons such as "Mhmd" included); empty for a name in no group or
+  // not a capitalised run of ASCII letters.
   std::vector<std::string> SpellingsOf(absl::string_view token) const;
 
   // The short forms of `token` (or of a spelling of it) in the nickname
