@@ -308,6 +308,40 @@ TEST_F(DeconflictionTest, ABadQueryNamesTheField) {
   EXPECT_TRUE(status.ok()) << status.error_message();
 }
 
+// --- The workflow guards (T6, T8)
+// ------------------------------------------------
+
+TEST_F(DeconflictionTest, AnOutcomeOlderThan30DaysIsRenewedBeforePanel) {
+  StartHub();
+  const rec::ReferralSubmission ryan = testing::AdultSubmission();
+  std::string ref;
+  ASSERT_NO_FATAL_FAILURE(ToGateway(ryan, "t8-1", &ref));
+  ASSERT_NO_FATAL_FAILURE(
+      DeconflictOk(ref, ryan, rec::PROCEED_TO_CHANNEL_INFO_GATHERING));
+  api::TransitionReferralRequest decide =
+      Move(ref, pb::PREVENT_GATEWAY_DECONFLICTION, pb::INFO_GATHERING);
+  decide.mutable_context()->set_justification("Gateway decision");
+  decide.set_routing_outcome(rec::PROCEED_TO_CHANNEL_INFO_GATHERING);
+  decide.set_paf_summary_code("PAF-DEMO-7");
+  grpc::Status status = Transition("u-dsallenby", decide);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  // 31 days on, the case cannot go to panel on the old outcome (SPEC §3.9).
+  clock_.Advance(absl::Hours(24 * 31));
+  const api::TransitionReferralRequest list =
+      Move(ref, pb::CHANNEL_ASSESSMENT, pb::PANEL_LISTED);
+  status = Transition("u-hokoro", list);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION)
+      << status.error_message();
+  EXPECT_THAT(status.error_message(), HasSubstr("more than 30 days old"));
+
+  // The gateway checks again and records a fresh outcome at INFO_GATHERING.
+  ASSERT_NO_FATAL_FAILURE(
+      DeconflictOk(ref, ryan, rec::PROCEED_TO_CHANNEL_INFO_GATHERING));
+  status = Transition("u-hokoro", list);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+}
+
 // --- The probing guard
 // ---------------------------------------------------------
 
