@@ -50,8 +50,12 @@ std::vector<int64_t> MatchIndex::Hashes(
   hashes.reserve(keys.size());
   for (const std::string& key : keys) {
     const std::string hex = keyer_->Pseudonym(absl::StrCat("match:", key));
+    // The first 64 bits of the HMAC; Pseudonym() always gives 64 hex
+    // characters, so the parse cannot fail.
     uint64_t value = 0;
-    absl::SimpleHexAtoi(absl::string_view(hex).substr(0, 16), &value);
+    if (!absl::SimpleHexAtoi(absl::string_view(hex).substr(0, 16), &value)) {
+      value = 0;
+    }
     hashes.push_back(static_cast<int64_t>(value));
   }
   return hashes;
