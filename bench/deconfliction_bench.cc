@@ -62,7 +62,6 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -578,21 +577,14 @@ void BM_StartUp(benchmark::State& state) {
   }
 }
 
-// The index entries a query reads, as MatchIndex::Search gets them
-// (match_index.cc: keys hashed as "match:" + key, at most 5,000 per key):
+// The index entries a query reads, as MatchIndex::Search gets them:
 // counted apart from the timed searches.
 int64_t Candidates(const Live& live, const Person& query, int* keys) {
-  const std::vector<std::string> text =
-      live.matcher->QueryKeys(live.matcher->Normalise(query));
-  std::vector<int64_t> hashes;
-  for (const std::string& key : text) {
-    const std::string hex = g_keyer->Pseudonym(absl::StrCat("match:", key));
-    uint64_t value = 0;
-    absl::SimpleHexAtoi(absl::string_view(hex).substr(0, 16), &value);
-    hashes.push_back(static_cast<int64_t>(value));
-  }
+  const std::vector<int64_t> hashes =
+      live.index->LookupHashes(live.matcher->Normalise(query));
   *keys = static_cast<int>(hashes.size());
-  auto entries = live.store->MatchEntriesForKeys(hashes, 5000);
+  auto entries =
+      live.store->MatchEntriesForKeys(hashes, MatchIndex::kPerKeyLimit);
   return entries.ok() ? static_cast<int64_t>(entries->size()) : -1;
 }
 

@@ -12,9 +12,6 @@ namespace {
 
 namespace rec = ::prevent::records::v1;
 
-// Enough to find every plausible candidate under the commonest key (a
-// popular surname and birth year) without letting one key read the index.
-constexpr int kPerKeyLimit = 5000;
 constexpr int kBackfillBatch = 500;
 
 }  // namespace
@@ -72,12 +69,16 @@ store::MatchEntryRow MatchIndex::EntryFor(absl::string_view referral_id,
   return entry;
 }
 
+std::vector<int64_t> MatchIndex::LookupHashes(const MatchProfile& query) const {
+  return Hashes(matcher_->QueryKeys(query));
+}
+
 absl::StatusOr<std::vector<MatchIndex::Found>> MatchIndex::Search(
     const Person& query) const {
   const MatchProfile wanted = matcher_->Normalise(query);
-  ASSIGN_OR_RETURN(std::vector<store::MatchEntryRow> entries,
-                   store_->MatchEntriesForKeys(
-                       Hashes(matcher_->QueryKeys(wanted)), kPerKeyLimit));
+  ASSIGN_OR_RETURN(
+      std::vector<store::MatchEntryRow> entries,
+      store_->MatchEntriesForKeys(LookupHashes(wanted), kPerKeyLimit));
   std::vector<Found> found;
   MatchProfile candidate;
   for (store::MatchEntryRow& entry : entries) {

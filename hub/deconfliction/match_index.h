@@ -47,6 +47,14 @@ class MatchIndex {
   // strongest first.
   absl::StatusOr<std::vector<Found>> Search(const Person& query) const;
 
+  // The keyed hashes Search() looks up for `query` (normalised), at most
+  // kPerKeyLimit entries under each.
+  std::vector<int64_t> LookupHashes(const MatchProfile& query) const;
+
+  // Enough to find every plausible candidate under the commonest key without
+  // letting one key read the index.
+  static constexpr int kPerKeyLimit = 5000;
+
   // Indexes the referrals stored before the index existed, a batch at a
   // time; returns how many it indexed. Cheap when there are none.
   absl::StatusOr<int> Backfill() const;
