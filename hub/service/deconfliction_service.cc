@@ -366,13 +366,9 @@ grpc::Status DeconflictionService::RecordOutcome(
           "POLICE_MANAGED, NOT_PREVENT_SIGNPOST or NO_FURTHER_ACTION");
     }
     ASSIGN_OR_RETURN(std::optional<StoredReferral> found,
-                     LoadLocked(*store_, *locks_, call, request->referral()));
-    RETURN_IF_ERROR(
-        AuthorizeReferral(call, pb::UPDATE, found, request->referral(), ctx));
-    ASSIGN_OR_RETURN(
-        const bool replayed,
-        Replayed(*store_, call, kRecordOutcome, ctx.request_id(), response));
-    if (replayed) return absl::OkStatus();
+                     BeginUpdate(*store_, *locks_, call, request->referral(),
+                                 ctx, kRecordOutcome, response));
+    if (!found.has_value()) return absl::OkStatus();  // a repeat
     const AuthenticatedPeer& peer = call.peer();
     if (!HasRole(*peer.principal, pb::CT_GATEWAY_OFFICER)) {
       return absl::PermissionDeniedError(

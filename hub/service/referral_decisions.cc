@@ -249,13 +249,9 @@ grpc::Status ReferralService::RecordPanelDecision(
 
         ASSIGN_OR_RETURN(
             std::optional<StoredReferral> found,
-            LoadLocked(*store_, *locks_, call, request->referral()));
-        RETURN_IF_ERROR(AuthorizeReferral(call, pb::UPDATE, found,
-                                          request->referral(), ctx));
-        ASSIGN_OR_RETURN(const bool replayed,
-                         Replayed(*store_, call, kRecordPanelDecision,
-                                  ctx.request_id(), response));
-        if (replayed) return absl::OkStatus();
+            BeginUpdate(*store_, *locks_, call, request->referral(), ctx,
+                        kRecordPanelDecision, response));
+        if (!found.has_value()) return absl::OkStatus();  // a repeat
 
         const AuthenticatedPeer& peer = call.peer();
         if (!HasRole(*peer.principal, pb::PANEL_CHAIR)) {
@@ -367,13 +363,9 @@ grpc::Status ReferralService::RecordConsent(
     }
 
     ASSIGN_OR_RETURN(std::optional<StoredReferral> found,
-                     LoadLocked(*store_, *locks_, call, request->referral()));
-    RETURN_IF_ERROR(
-        AuthorizeReferral(call, pb::UPDATE, found, request->referral(), ctx));
-    ASSIGN_OR_RETURN(
-        const bool replayed,
-        Replayed(*store_, call, kRecordConsent, ctx.request_id(), response));
-    if (replayed) return absl::OkStatus();
+                     BeginUpdate(*store_, *locks_, call, request->referral(),
+                                 ctx, kRecordConsent, response));
+    if (!found.has_value()) return absl::OkStatus();  // a repeat
 
     const auto from = static_cast<pb::ReferralState>(found->row.state);
     pb::ReferralState to = pb::REFERRAL_STATE_UNSPECIFIED;

@@ -52,13 +52,9 @@ grpc::Status ReferralService::ApproveFeedback(
         RETURN_IF_ERROR(CheckCode(request->code()));
         ASSIGN_OR_RETURN(
             std::optional<StoredReferral> found,
-            LoadLocked(*store_, *locks_, call, request->referral()));
-        RETURN_IF_ERROR(AuthorizeReferral(call, pb::UPDATE, found,
-                                          request->referral(), ctx));
-        ASSIGN_OR_RETURN(const bool replayed,
-                         Replayed(*store_, call, kApproveFeedback,
-                                  ctx.request_id(), response));
-        if (replayed) return absl::OkStatus();
+            BeginUpdate(*store_, *locks_, call, request->referral(), ctx,
+                        kApproveFeedback, response));
+        if (!found.has_value()) return absl::OkStatus();  // a repeat
         const AuthenticatedPeer& peer = call.peer();
         if (!HasRole(*peer.principal, pb::CT_GATEWAY_OFFICER)) {
           return absl::PermissionDeniedError(
@@ -105,13 +101,9 @@ grpc::Status ReferralService::ReleaseFeedback(
                                   kMaxFreeTextChars, /*optional=*/true));
         ASSIGN_OR_RETURN(
             std::optional<StoredReferral> found,
-            LoadLocked(*store_, *locks_, call, request->referral()));
-        RETURN_IF_ERROR(AuthorizeReferral(call, pb::UPDATE, found,
-                                          request->referral(), ctx));
-        ASSIGN_OR_RETURN(const bool replayed,
-                         Replayed(*store_, call, kReleaseFeedback,
-                                  ctx.request_id(), response));
-        if (replayed) return absl::OkStatus();
+            BeginUpdate(*store_, *locks_, call, request->referral(), ctx,
+                        kReleaseFeedback, response));
+        if (!found.has_value()) return absl::OkStatus();  // a repeat
         const AuthenticatedPeer& peer = call.peer();
         if (!HasRole(*peer.principal, pb::LA_PREVENT_COORDINATOR)) {
           return absl::PermissionDeniedError(

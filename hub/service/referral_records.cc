@@ -46,6 +46,20 @@ absl::StatusOr<std::optional<StoredReferral>> LoadLocked(
   return LoadReferral(store, found->row.id);
 }
 
+absl::StatusOr<std::optional<StoredReferral>> BeginUpdate(
+    store::RecordStore& store, RecordLocks& locks, Call& call,
+    absl::string_view key, const api::RequestContext& context,
+    absl::string_view method, google::protobuf::Message* response) {
+  ASSIGN_OR_RETURN(std::optional<StoredReferral> found,
+                   LoadLocked(store, locks, call, key));
+  RETURN_IF_ERROR(AuthorizeReferral(call, pb::UPDATE, found, key, context));
+  ASSIGN_OR_RETURN(
+      const bool replayed,
+      Replayed(store, call, method, context.request_id(), response));
+  if (replayed) return std::nullopt;
+  return found;
+}
+
 void SetTime(absl::Time t, google::protobuf::Timestamp* out) {
   const int64_t ms = absl::ToUnixMillis(t);
   out->set_seconds(ms / 1000);

@@ -41,6 +41,17 @@ absl::StatusOr<std::optional<StoredReferral>> LoadLocked(
     store::RecordStore& store, RecordLocks& locks, Call& call,
     absl::string_view key);
 
+// The start of every change to one referral: reads the referral `key`
+// names under its lock (LoadLocked), decides UPDATE on it for `context`
+// (hidden or missing: NOT_FOUND, AuthorizeReferral), and for a repeat of
+// the caller's request id to `method` fills `response` with the first reply
+// (Replayed). Returns the referral to change, or nullopt for a repeat,
+// whose handler returns OK with `response` as it stands.
+absl::StatusOr<std::optional<StoredReferral>> BeginUpdate(
+    store::RecordStore& store, RecordLocks& locks, Call& call,
+    absl::string_view key, const prevent::hub::v1::RequestContext& context,
+    absl::string_view method, google::protobuf::Message* response);
+
 void SetTime(absl::Time t, google::protobuf::Timestamp* out);
 
 // The area that routes a referral: the subject's home address, else the

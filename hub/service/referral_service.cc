@@ -369,13 +369,9 @@ grpc::Status ReferralService::Transition(
     }
 
     ASSIGN_OR_RETURN(std::optional<StoredReferral> found,
-                     LoadLocked(*store_, *locks_, call, request->referral()));
-    RETURN_IF_ERROR(
-        AuthorizeReferral(call, pb::UPDATE, found, request->referral(), ctx));
-
-    ASSIGN_OR_RETURN(const bool replayed, Replayed(*store_, call, kTransition,
-                                                   ctx.request_id(), response));
-    if (replayed) return absl::OkStatus();
+                     BeginUpdate(*store_, *locks_, call, request->referral(),
+                                 ctx, kTransition, response));
+    if (!found.has_value()) return absl::OkStatus();  // a repeat
 
     const auto from = static_cast<pb::ReferralState>(found->row.state);
     const pb::ReferralState to = request->to();
