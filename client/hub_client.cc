@@ -30,8 +30,8 @@ HubClient::HubClient(std::string address,
       policy_(prevent::hub::v1::PolicyService::NewStub(channel_)),
       audit_(prevent::hub::v1::AuditService::NewStub(channel_)),
       referral_(prevent::hub::v1::ReferralService::NewStub(channel_)),
-      deconfliction_(
-          prevent::hub::v1::DeconflictionService::NewStub(channel_)) {}
+      deconfliction_(prevent::hub::v1::DeconflictionService::NewStub(channel_)),
+      briefing_(prevent::hub::v1::BriefingService::NewStub(channel_)) {}
 
 absl::StatusOr<std::unique_ptr<HubClient>> HubClient::Create(
     const prevent::config::v1::ClientProfile& profile,
@@ -272,6 +272,93 @@ HubClient::GetDeconflictionStatus(
   SetDeadline(context);
   prevent::hub::v1::GetDeconflictionStatusResponse response;
   grpc::Status status = deconfliction_->GetStatus(&context, request, &response);
+  if (!status.ok()) return Explain(status);
+  return response;
+}
+
+absl::StatusOr<prevent::hub::v1::PublishBriefingResponse>
+HubClient::PublishBriefing(
+    const prevent::hub::v1::PublishBriefingRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  prevent::hub::v1::PublishBriefingResponse response;
+  grpc::Status status = briefing_->Publish(&context, request, &response);
+  if (!status.ok()) return Explain(status);
+  return response;
+}
+
+absl::StatusOr<prevent::hub::v1::PublishBriefingResponse>
+HubClient::SupersedeBriefing(
+    const prevent::hub::v1::SupersedeBriefingRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  prevent::hub::v1::PublishBriefingResponse response;
+  grpc::Status status = briefing_->Supersede(&context, request, &response);
+  if (!status.ok()) return Explain(status);
+  return response;
+}
+
+absl::StatusOr<prevent::hub::v1::WithdrawBriefingResponse>
+HubClient::WithdrawBriefing(
+    const prevent::hub::v1::WithdrawBriefingRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  prevent::hub::v1::WithdrawBriefingResponse response;
+  grpc::Status status = briefing_->Withdraw(&context, request, &response);
+  if (!status.ok()) return Explain(status);
+  return response;
+}
+
+absl::StatusOr<prevent::hub::v1::ListBriefingsResponse>
+HubClient::ListBriefings(
+    const prevent::hub::v1::ListBriefingsRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  prevent::hub::v1::ListBriefingsResponse response;
+  grpc::Status status = briefing_->List(&context, request, &response);
+  if (!status.ok()) return Explain(status);
+  return response;
+}
+
+absl::StatusOr<prevent::hub::v1::AcknowledgeBriefingResponse>
+HubClient::AcknowledgeBriefing(
+    const prevent::hub::v1::AcknowledgeBriefingRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  prevent::hub::v1::AcknowledgeBriefingResponse response;
+  grpc::Status status = briefing_->Acknowledge(&context, request, &response);
+  if (!status.ok()) return Explain(status);
+  return response;
+}
+
+absl::StatusOr<prevent::hub::v1::ReadBriefingResponse> HubClient::ReadBriefing(
+    const prevent::hub::v1::ReadBriefingRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  prevent::hub::v1::ReadBriefingResponse response;
+  grpc::Status status = briefing_->Read(&context, request, &response);
+  if (!status.ok()) return Explain(status);
+  return response;
+}
+
+absl::StatusOr<prevent::hub::v1::AttestPurgeResponse>
+HubClient::AttestBriefingPurge(
+    const prevent::hub::v1::AttestPurgeRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  prevent::hub::v1::AttestPurgeResponse response;
+  grpc::Status status = briefing_->AttestPurge(&context, request, &response);
+  if (!status.ok()) return Explain(status);
+  return response;
+}
+
+absl::StatusOr<prevent::hub::v1::BriefingDeliveryStatusResponse>
+HubClient::BriefingDeliveryStatus(
+    const prevent::hub::v1::BriefingDeliveryStatusRequest& request) {
+  grpc::ClientContext context;
+  SetDeadline(context);
+  prevent::hub::v1::BriefingDeliveryStatusResponse response;
+  grpc::Status status = briefing_->DeliveryStatus(&context, request, &response);
   if (!status.ok()) return Explain(status);
   return response;
 }

@@ -75,6 +75,29 @@ class HubClient {
   GetDeconflictionStatus(
       const prevent::hub::v1::GetDeconflictionStatusRequest& request);
 
+  // CTLP briefings (BriefingService): the owner publishes (idempotent by
+  // request.context().request_id), supersedes and withdraws, and sees
+  // delivery (AQ5); a recipient lists, acknowledges, reads and attests the
+  // purge of their own copies.
+  absl::StatusOr<prevent::hub::v1::PublishBriefingResponse> PublishBriefing(
+      const prevent::hub::v1::PublishBriefingRequest& request);
+  absl::StatusOr<prevent::hub::v1::PublishBriefingResponse> SupersedeBriefing(
+      const prevent::hub::v1::SupersedeBriefingRequest& request);
+  absl::StatusOr<prevent::hub::v1::WithdrawBriefingResponse> WithdrawBriefing(
+      const prevent::hub::v1::WithdrawBriefingRequest& request);
+  absl::StatusOr<prevent::hub::v1::ListBriefingsResponse> ListBriefings(
+      const prevent::hub::v1::ListBriefingsRequest& request);
+  absl::StatusOr<prevent::hub::v1::AcknowledgeBriefingResponse>
+  AcknowledgeBriefing(
+      const prevent::hub::v1::AcknowledgeBriefingRequest& request);
+  absl::StatusOr<prevent::hub::v1::ReadBriefingResponse> ReadBriefing(
+      const prevent::hub::v1::ReadBriefingRequest& request);
+  absl::StatusOr<prevent::hub::v1::AttestPurgeResponse> AttestBriefingPurge(
+      const prevent::hub::v1::AttestPurgeRequest& request);
+  absl::StatusOr<prevent::hub::v1::BriefingDeliveryStatusResponse>
+  BriefingDeliveryStatus(
+      const prevent::hub::v1::BriefingDeliveryStatusRequest& request);
+
  private:
   HubClient(std::string address, std::shared_ptr<grpc::Channel> channel);
 
@@ -90,6 +113,7 @@ class HubClient {
   std::unique_ptr<prevent::hub::v1::AuditService::Stub> audit_;
   std::unique_ptr<prevent::hub::v1::ReferralService::Stub> referral_;
   std::unique_ptr<prevent::hub::v1::DeconflictionService::Stub> deconfliction_;
+  std::unique_ptr<prevent::hub::v1::BriefingService::Stub> briefing_;
 };
 
 }  // namespace hub::client

@@ -4,6 +4,8 @@
 //   hubctl --profile DIR audit query|verify|export ...
 //   hubctl --profile DIR referral template|submit|list|show|transition ...
 //   hubctl --profile DIR deconflict [outcome] ...
+//   hubctl --profile DIR briefing publish|withdraw|list|read|ack|purge|status
+//   ...
 // Exit codes: 0 ok, 1 usage or local set-up, 2 refused or not found,
 // 3 hub unavailable, 4 integrity failure (see client/exit_codes.h).
 #include <grpc/support/log.h>
@@ -15,6 +17,7 @@
 #include "client/commands/audit_export_command.h"
 #include "client/commands/audit_query_command.h"
 #include "client/commands/audit_verify_command.h"
+#include "client/commands/briefing_command.h"
 #include "client/commands/command_env.h"
 #include "client/commands/deconflict_command.h"
 #include "client/commands/policy_explain_command.h"
@@ -55,6 +58,7 @@ int main(int argc, char** argv) {
   hub::client::AuditExportCommand audit_export(*audit);
   hub::client::ReferralCommand referral(app);
   hub::client::DeconflictCommand deconflict(app);
+  hub::client::BriefingCommand briefing(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -69,6 +73,7 @@ int main(int argc, char** argv) {
   if (audit_export.selected()) status = audit_export.Run(env);
   if (referral.selected()) status = referral.Run(env);
   if (deconflict.selected()) status = deconflict.Run(env);
+  if (briefing.selected()) status = briefing.Run(env);
   if (!status.ok()) {
     std::cerr << "hubctl: " << status.message() << "\n";
   }

@@ -20,6 +20,7 @@
 #include "hub/deconfliction/match_index.h"
 #include "hub/deconfliction/matcher.h"
 #include "hub/service/audit_service.h"
+#include "hub/service/briefing_service.h"
 #include "hub/service/call_auditor.h"
 #include "hub/service/call_runner.h"
 #include "hub/service/deconfliction_service.h"
@@ -100,6 +101,7 @@ struct HubServer::Parts {
   service::RecordLocks record_locks;
   std::unique_ptr<service::ReferralService> referral_service;
   std::unique_ptr<service::DeconflictionService> deconfliction_service;
+  std::unique_ptr<service::BriefingService> briefing_service;
   std::unique_ptr<grpc::Server> server;
   absl::Mutex shutdown_mu;
   bool shut_down ABSL_GUARDED_BY(shutdown_mu) = false;
@@ -221,6 +223,8 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
       std::make_unique<service::DeconflictionService>(
           parts->runner.get(), parts->store.get(), &parts->record_locks,
           parts->match_index.get());
+  parts->briefing_service = std::make_unique<service::BriefingService>(
+      parts->runner.get(), parts->store.get(), &parts->record_locks);
 
   // The TLS layer requires a client certificate chaining to the partnership
   // CA (gRPC's default floor is TLS 1.2); the auth processor then identifies
@@ -250,6 +254,7 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
   builder.RegisterService(parts->audit_service.get());
   builder.RegisterService(parts->referral_service.get());
   builder.RegisterService(parts->deconfliction_service.get());
+  builder.RegisterService(parts->briefing_service.get());
   {
     absl::MutexLock lock(&parts->shutdown_mu);
     parts->server = builder.BuildAndStart();

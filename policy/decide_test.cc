@@ -1772,6 +1772,145 @@ std::vector<Row> Rows() {
                .In(pb::PANEL_LISTED)
                .Marked(kSecret),
            pb::MARKING_ABOVE_LIMIT, "F31"),
+      // --- F42: LA core briefing rendition ---
+      // F42 is the first BRIEFING rule in the file, so a request that every
+      // briefing rule refuses at the same stage (a role none of them names,
+      // an audience none of them releases) cites F42.
+      Allow("F42", "ReadByCoordinator",
+            Ask("U-HOKORO", READ, BRIEFING, kBriefing)
+                .From("P-SO15D")
+                .For(pb::LA_CORE)),
+      Allow("F42", "ListByPanelChair",
+            Ask("U-ABROOKS", LIST, BRIEFING, kBriefing)
+                .From("P-SO15D")
+                .For(pb::LA_CORE)),
+      Allow("F42", "ReadOfficialSensitive",
+            Ask("U-ABROOKS", READ, BRIEFING, kBriefing)
+                .From("P-SO15D")
+                .For(pb::LA_CORE)
+                .Sensitive()),
+      Allow("F42", "SendByCtlpOwner",
+            Ask("U-CTLPOWN", SEND, BRIEFING, kBriefing).For(pb::LA_CORE)),
+      Deny("F42", kWrongAudience, "ReadSchoolsRendition",
+           Ask("U-HOKORO", READ, BRIEFING, kBriefing)
+               .From("P-SO15D")
+               .For(pb::SCHOOLS),
+           pb::WRONG_AUDIENCE, "F42"),
+      Deny("F42", kWrongAudience, "ReadStatutoryPartnersRendition",
+           Ask("U-ABROOKS", READ, BRIEFING, kBriefing)
+               .From("P-SO15D")
+               .For(pb::STATUTORY_PARTNERS),
+           pb::WRONG_AUDIENCE, "F42"),
+      Deny("F42", kWrongRole, "ReadByMashOfficer",
+           Ask("U-MASH1", READ, BRIEFING, kBriefing)
+               .From("P-SO15D")
+               .For(pb::LA_CORE),
+           pb::ROLE_NOT_IN_RULE, "F42"),
+      Deny("F42", kWrongRole, "SendByCoordinator",
+           Ask("U-HOKORO", SEND, BRIEFING, kBriefing).For(pb::LA_CORE),
+           pb::ROLE_NOT_IN_RULE, "F42"),
+      Deny("F42", kWrongPurpose, "ReadForScreening",
+           Ask("U-HOKORO", READ, BRIEFING, kScreen)
+               .From("P-SO15D")
+               .For(pb::LA_CORE),
+           pb::PURPOSE_NOT_IN_RULE, "F42"),
+      Deny("F42", kOutOfScope, "ReadInAnotherArea",
+           Ask("U-HOKORO", READ, BRIEFING, kBriefing)
+               .From("P-SO15D")
+               .For(pb::LA_CORE)
+               .Area("RVS"),
+           pb::OUT_OF_SCOPE, "F42"),
+      Deny("F42", kSource, "ReadCouncilBriefing",
+           Ask("U-HOKORO", READ, BRIEFING, kBriefing)
+               .From("P-LBW")
+               .For(pb::LA_CORE),
+           pb::SOURCE_NOT_IN_RULE, "F42"),
+      Deny("F42", kSource, "ReadNonPartyBriefing",
+           Ask("U-HOKORO", READ, BRIEFING, kBriefing)
+               .From("P-COLPD")
+               .For(pb::LA_CORE),
+           pb::NOT_A_PARTY, "F42"),
+      Deny("F42", kMarking, "ReadSecret",
+           Ask("U-HOKORO", READ, BRIEFING, kBriefing)
+               .From("P-SO15D")
+               .For(pb::LA_CORE)
+               .Marked(kSecret),
+           pb::MARKING_ABOVE_LIMIT, "F42"),
+
+      // --- F43: statutory partners' briefing rendition ---
+      Allow("F43", "ReadByNhsPreventLead",
+            Ask("U-DRWHIT", READ, BRIEFING, kBriefing)
+                .From("P-SO15D")
+                .For(pb::STATUTORY_PARTNERS)),
+      Allow("F43", "ListByProbationSpoc",
+            Ask("U-IMERCER", LIST, BRIEFING, kBriefing)
+                .From("P-SO15D")
+                .For(pb::STATUTORY_PARTNERS)),
+      Allow("F43", "ReadOfficialSensitive",
+            Ask("U-IMERCER", READ, BRIEFING, kBriefing)
+                .From("P-SO15D")
+                .For(pb::STATUTORY_PARTNERS)
+                .Sensitive()),
+      Allow("F43", "SendByCtlpOwner",
+            Ask("U-CTLPOWN", SEND, BRIEFING, kBriefing)
+                .For(pb::STATUTORY_PARTNERS)),
+      Deny("F43", kWrongAudience, "ReadLaCoreRendition",
+           Ask("U-DRWHIT", READ, BRIEFING, kBriefing)
+               .From("P-SO15D")
+               .For(pb::LA_CORE),
+           pb::WRONG_AUDIENCE, "F43"),
+      Deny("F43", kWrongAudience, "ReadMembersRendition",
+           Ask("U-IMERCER", READ, BRIEFING, kBriefing)
+               .From("P-SO15D")
+               .For(pb::ELECTED_MEMBERS),
+           pb::WRONG_AUDIENCE, "F43"),
+      // No briefing rule names the NHS referrer, so the first, F42, is cited.
+      Deny("F43", kWrongRole, "ReadByNhsReferrer",
+           Ask("U-NURSE", READ, BRIEFING, kBriefing)
+               .From("P-SO15D")
+               .For(pb::STATUTORY_PARTNERS),
+           pb::ROLE_NOT_IN_RULE, "F42"),
+      Deny("F43", kWrongRole, "ReadByCaldicottApprover",
+           Ask("U-CALD", READ, BRIEFING, kBriefing)
+               .From("P-SO15D")
+               .For(pb::STATUTORY_PARTNERS),
+           pb::ROLE_NOT_IN_RULE, "F42"),
+      Deny("F43", kWrongPurpose, "ReadForAssessment",
+           Ask("U-IMERCER", READ, BRIEFING, kAssess)
+               .From("P-SO15D")
+               .For(pb::STATUTORY_PARTNERS),
+           pb::PURPOSE_NOT_IN_RULE, "F43"),
+      Deny("F43", kOutOfScope, "ReadInAnotherArea",
+           Ask("U-DRWHIT", READ, BRIEFING, kBriefing)
+               .From("P-SO15D")
+               .For(pb::STATUTORY_PARTNERS)
+               .Area("CTY"),
+           pb::OUT_OF_SCOPE, "F43"),
+      Deny("F43", kOutOfScope, "ReadWithNoArea",
+           Ask("U-IMERCER", READ, BRIEFING, kBriefing)
+               .From("P-SO15D")
+               .For(pb::STATUTORY_PARTNERS)
+               .Area(""),
+           pb::OUT_OF_SCOPE, "F43"),
+      Deny("F43", kSource, "ReadTrustBriefing",
+           Ask("U-DRWHIT", READ, BRIEFING, kBriefing)
+               .From("P-NHS1")
+               .For(pb::STATUTORY_PARTNERS),
+           pb::SOURCE_NOT_IN_RULE, "F43"),
+      Deny("F43", kMarking, "ReadSecret",
+           Ask("U-DRWHIT", READ, BRIEFING, kBriefing)
+               .From("P-SO15D")
+               .For(pb::STATUTORY_PARTNERS)
+               .Marked(kSecret),
+           pb::MARKING_ABOVE_LIMIT, "F43"),
+      Deny("F43", kMarking, "ReadTopSecret",
+           Ask("U-IMERCER", READ, BRIEFING, kBriefing)
+               .From("P-SO15D")
+               .For(pb::STATUTORY_PARTNERS)
+               .Marked(kTopSecret)
+               .Sensitive(),
+           pb::MARKING_ABOVE_LIMIT, "F43"),
+
       // --- F40: school briefing rendition ---
       Allow("F40", "ReadBySchoolDsl",
             Ask("U-RCALDWELL", READ, BRIEFING, kBriefing)
@@ -1787,6 +1926,12 @@ std::vector<Row> Rows() {
                 .For(pb::SCHOOLS)),
       Allow("F40", "SendByCtlpOwner",
             Ask("U-CTLPOWN", SEND, BRIEFING, kBriefing).For(pb::SCHOOLS)),
+      // SCHOOLS allows OFFICIAL-SENSITIVE (SPEC §5.5).
+      Allow("F40", "ReadOfficialSensitive",
+            Ask("U-RCALDWELL", READ, BRIEFING, kBriefing)
+                .From("P-SO15D")
+                .For(pb::SCHOOLS)
+                .Sensitive()),
       Deny("F40", kWrongAudience, "ReadMembersRendition",
            Ask("U-RCALDWELL", READ, BRIEFING, kBriefing)
                .From("P-SO15D")
@@ -1795,17 +1940,25 @@ std::vector<Row> Rows() {
       Deny("F40", kWrongAudience, "ReadWithNoAudience",
            Ask("U-RCALDWELL", READ, BRIEFING, kBriefing).From("P-SO15D"),
            pb::WRONG_AUDIENCE, "F40"),
+      // No rule releases the PUBLIC rendition: every briefing rule refuses
+      // it at the audience stage, and F42 comes first.
       Deny("F40", kWrongAudience, "SendPublicRendition",
            Ask("U-CTLPOWN", SEND, BRIEFING, kBriefing).For(pb::PUBLIC),
+           pb::WRONG_AUDIENCE, "F42"),
+      Deny("F40", kWrongAudience, "ReadLaCoreRendition",
+           Ask("U-RCALDWELL", READ, BRIEFING, kBriefing)
+               .From("P-SO15D")
+               .For(pb::LA_CORE),
            pb::WRONG_AUDIENCE, "F40"),
+      // No briefing rule names these roles, so the first, F42, is cited.
       Deny("F40", kWrongRole, "ReadByNhsReferrer",
            Ask("U-NURSE", READ, BRIEFING, kBriefing)
                .From("P-SO15D")
                .For(pb::SCHOOLS),
-           pb::ROLE_NOT_IN_RULE, "F40"),
+           pb::ROLE_NOT_IN_RULE, "F42"),
       Deny("F40", kWrongRole, "SendByGateway",
            Ask("U-DSALLENBY", SEND, BRIEFING, kBriefing).For(pb::SCHOOLS),
-           pb::ROLE_NOT_IN_RULE, "F40"),
+           pb::ROLE_NOT_IN_RULE, "F42"),
       Deny("F40", kWrongPurpose, "ReadForProduction",
            Ask("U-RCALDWELL", READ, BRIEFING, pb::CTLP_PRODUCTION)
                .From("P-SO15D")
@@ -1841,6 +1994,12 @@ std::vector<Row> Rows() {
       Allow(
           "F41", "SendByCtlpOwner",
           Ask("U-CTLPOWN", SEND, BRIEFING, kBriefing).For(pb::ELECTED_MEMBERS)),
+      // ELECTED_MEMBERS allows OFFICIAL-SENSITIVE (SPEC §5.5).
+      Allow("F41", "ReadOfficialSensitive",
+            Ask("U-CLLR", READ, BRIEFING, kBriefing)
+                .From("P-SO15D")
+                .For(pb::ELECTED_MEMBERS)
+                .Sensitive()),
       Deny("F41", kWrongAudience, "ReadSchoolsRendition",
            Ask("U-CLLR", READ, BRIEFING, kBriefing)
                .From("P-SO15D")
@@ -1850,7 +2009,13 @@ std::vector<Row> Rows() {
            Ask("U-PEO", READ, BRIEFING, kBriefing)
                .From("P-SO15D")
                .For(pb::ELECTED_MEMBERS),
-           pb::ROLE_NOT_IN_RULE, "F40"),
+           pb::ROLE_NOT_IN_RULE, "F42"),
+      // The coordinator is named by F42 only, which refuses at the audience.
+      Deny("F41", kWrongRole, "ReadByCoordinator",
+           Ask("U-HOKORO", READ, BRIEFING, kBriefing)
+               .From("P-SO15D")
+               .For(pb::ELECTED_MEMBERS),
+           pb::WRONG_AUDIENCE, "F42"),
       Deny("F41", kWrongPurpose, "ReadForStatistics",
            Ask("U-CLLR", READ, BRIEFING, pb::STATISTICS_AGGREGATE)
                .From("P-SO15D")
@@ -1993,9 +2158,10 @@ std::vector<Row> Rows() {
                .Marked(kSecret),
            pb::MARKING_ABOVE_LIMIT, "F60"),
 
-      // --- F61, F62: the audit queries (SPEC §2.6) ---
+      // --- F61, F62, F63: the audit queries (SPEC §2.6) ---
       // The service names the caller's own partner as the source of a
-      // partnership-wide query (AQ1, AQ3) and the partner asked about for AQ2.
+      // partnership-wide query (AQ1, AQ3), the partner asked about for AQ2,
+      // and the briefing's owning partner for AQ5.
       Allow("F61", "DpoAsksWhoSawASubject",
             Ask("U-LBWDPO", QUERY, AUDIT_LOG, kAudit)
                 .From("P-LBW")
@@ -2036,6 +2202,10 @@ std::vector<Row> Rows() {
             Ask("U-HOKORO", QUERY, AUDIT_LOG, kAudit)
                 .From("P-NHS1")
                 .Asking(pb::AQ2_PARTNER_FLOWS)),
+      Allow("F62", "CoordinatorAsksWhoHasABriefing",
+            Ask("U-HOKORO", QUERY, AUDIT_LOG, kAudit)
+                .From("P-SO15D")
+                .Asking(pb::AQ5_BRIEFING_DELIVERY)),
       Deny("F62", kWrongQuery, "CoordinatorAsksWhoSawASubject",
            Ask("U-HOKORO", QUERY, AUDIT_LOG, kAudit)
                .From("P-LBW")
@@ -2062,6 +2232,74 @@ std::vector<Row> Rows() {
                .Asking(pb::AQ2_PARTNER_FLOWS)
                .Marked(kSecret),
            pb::MARKING_ABOVE_LIMIT, "F62"),
+      // AQ5 is F62's and F63's only: the DPO's F61 does not grant it.
+      Deny("F61", kWrongQuery, "DpoAsksWhoHasABriefing",
+           Ask("U-LBWDPO", QUERY, AUDIT_LOG, kAudit)
+               .From("P-SO15D")
+               .Asking(pb::AQ5_BRIEFING_DELIVERY),
+           pb::AUDIT_QUERY_NOT_IN_RULE, "F61"),
+      // F63: the CTLP owner asks who has received, acknowledged and purged
+      // its own force's briefings (AQ5), and nothing else.
+      Allow("F63", "OwnerAsksWhoHasABriefing",
+            Ask("U-CTLPOWN", QUERY, AUDIT_LOG, kAudit)
+                .From("P-SO15D")
+                .Asking(pb::AQ5_BRIEFING_DELIVERY)),
+      Allow("F63", "OwnerAsksAboutASensitiveBriefing",
+            Ask("U-CTLPOWN", QUERY, AUDIT_LOG, kAudit)
+                .From("P-SO15D")
+                .Asking(pb::AQ5_BRIEFING_DELIVERY)
+                .Sensitive()),
+      Deny("F63", kWrongQuery, "OwnerAsksWhatTheForceSent",
+           Ask("U-CTLPOWN", QUERY, AUDIT_LOG, kAudit)
+               .From("P-SO15D")
+               .Asking(pb::AQ2_PARTNER_FLOWS),
+           pb::AUDIT_QUERY_NOT_IN_RULE, "F63"),
+      Deny("F63", kWrongQuery, "OwnerListsDenials",
+           Ask("U-CTLPOWN", QUERY, AUDIT_LOG, kAudit)
+               .From("P-SO15D")
+               .Asking(pb::AQ3_DENIALS),
+           pb::AUDIT_QUERY_NOT_IN_RULE, "F63"),
+      Deny("F63", kWrongQuery, "NoQueryNamed",
+           Ask("U-CTLPOWN", QUERY, AUDIT_LOG, kAudit).From("P-SO15D"),
+           pb::AUDIT_QUERY_NOT_IN_RULE, "F63"),
+      // Another partner's briefings are outside the owner's scope. In the demo
+      // the owner's own force is the only CT_POLICE party, so the source and
+      // party stages refuse them first; with another CT_POLICE party,
+      // DecideTest.AuditOfBriefingsIsTheOwnersOwnPartnerOnly shows F63's
+      // scope itself refusing.
+      Deny("F63", kOutOfScope, "OwnerAsksAboutTheCouncilsBriefings",
+           Ask("U-CTLPOWN", QUERY, AUDIT_LOG, kAudit)
+               .From("P-LBW")
+               .Asking(pb::AQ5_BRIEFING_DELIVERY),
+           pb::SOURCE_NOT_IN_RULE, "F63"),
+      Deny("F63", kSource, "OwnerAsksAboutAnotherForcesBriefings",
+           Ask("U-CTLPOWN", QUERY, AUDIT_LOG, kAudit)
+               .From("P-COLPD")
+               .Asking(pb::AQ5_BRIEFING_DELIVERY),
+           pb::NOT_A_PARTY, "F63"),
+      // Neither the force's gateway nor a recipient may ask; no audit rule
+      // names them, so the first, F61, is cited.
+      Deny("F63", kWrongRole, "GatewayAsksWhoHasABriefing",
+           Ask("U-DSALLENBY", QUERY, AUDIT_LOG, kAudit)
+               .From("P-SO15D")
+               .Asking(pb::AQ5_BRIEFING_DELIVERY),
+           pb::ROLE_NOT_IN_RULE, "F61"),
+      Deny("F63", kWrongRole, "RecipientAsksWhoHasABriefing",
+           Ask("U-RCALDWELL", QUERY, AUDIT_LOG, kAudit)
+               .From("P-SO15D")
+               .Asking(pb::AQ5_BRIEFING_DELIVERY),
+           pb::ROLE_NOT_IN_RULE, "F61"),
+      Deny("F63", kWrongPurpose, "QueryForBriefing",
+           Ask("U-CTLPOWN", QUERY, AUDIT_LOG, kBriefing)
+               .From("P-SO15D")
+               .Asking(pb::AQ5_BRIEFING_DELIVERY),
+           pb::PURPOSE_NOT_IN_RULE, "F63"),
+      Deny("F63", kMarking, "QuerySecret",
+           Ask("U-CTLPOWN", QUERY, AUDIT_LOG, kAudit)
+               .From("P-SO15D")
+               .Asking(pb::AQ5_BRIEFING_DELIVERY)
+               .Marked(kSecret),
+           pb::MARKING_ABOVE_LIMIT, "F63"),
 
       // --- Standing rules: own identity, own access, service status ---
       Allow("S01", "OwnIdentity",
@@ -2190,7 +2428,7 @@ TEST(DemoRuleTableTest, CoversEveryRuleAndEveryWayItRefuses) {
           << pb::Requirement_Name(requirement);
     }
   }
-  EXPECT_EQ(flows, 34);
+  EXPECT_EQ(flows, 37);
   for (const StandingRule& standing : file.standing_rules()) {
     SCOPED_TRACE(standing.id());
     EXPECT_TRUE(has(standing.id(), kAllow));
@@ -2235,6 +2473,8 @@ struct Edited {
   std::unique_ptr<const Policy> partners_suspended, partners_onboarding;
   std::unique_ptr<const Policy> principals_suspended, principals_offboarded;
   std::unique_ptr<const Policy> ceiling_official;
+  // Every briefing audience limited to OFFICIAL.
+  std::unique_ptr<const Policy> audiences_official;
 };
 
 const Edited& EditedDemos() {
@@ -2264,6 +2504,12 @@ const Edited& EditedDemos() {
     e->principals_offboarded = principals(Principal::OFFBOARDED);
     e->ceiling_official = DemoWith([](pb::PolicyFile& f) {
       DemoAgreement(f).mutable_classification_ceiling()->set_sensitive(false);
+    });
+    e->audiences_official = DemoWith([](pb::PolicyFile& f) {
+      for (pb::BriefingAudience& a : *f.mutable_briefing_audiences()) {
+        a.mutable_max_marking()->set_tier(pb::SecurityMarking::OFFICIAL);
+        a.mutable_max_marking()->set_sensitive(false);
+      }
     });
     return e;
   }();
@@ -2340,19 +2586,25 @@ TEST_P(AgreementLevelTest, TheMarkingMustBeWithinTheRuleAndCeiling) {
     ExpectDecision(Demo(), spec.Marked(tier), pb::MARKING_ABOVE_LIMIT,
                    row.about);
   }
-  // OFFICIAL-SENSITIVE is within the demo's ceiling, but not within an
-  // OFFICIAL ceiling, nor within the OFFICIAL-only SCHOOLS and
-  // ELECTED_MEMBERS briefing audiences that F40 and F41 release to.
+  // OFFICIAL-SENSITIVE is within the demo's ceiling and within every
+  // briefing audience a rule releases to (LA_CORE, STATUTORY_PARTNERS,
+  // SCHOOLS and ELECTED_MEMBERS; SPEC §5.5), but not within an OFFICIAL
+  // ceiling, nor, for a briefing rule, within an OFFICIAL-only audience.
   Spec sensitive = row.spec;
   sensitive.Sensitive();
-  if (row.about == "F40" || row.about == "F41") {
-    ExpectDecision(Demo(), sensitive, pb::MARKING_ABOVE_LIMIT, row.about);
-  } else {
-    ExpectDecision(Demo(), sensitive, pb::ALLOWED, row.rule);
-  }
+  ExpectDecision(Demo(), sensitive, pb::ALLOWED, row.rule);
   ExpectDecision(*EditedDemos().ceiling_official, sensitive,
                  pb::MARKING_ABOVE_LIMIT, row.about);
   ExpectDecision(*EditedDemos().ceiling_official, row.spec, pb::ALLOWED,
+                 row.rule);
+  if (row.spec.record == pb::BRIEFING) {
+    ExpectDecision(*EditedDemos().audiences_official, sensitive,
+                   pb::MARKING_ABOVE_LIMIT, row.about);
+  } else {
+    ExpectDecision(*EditedDemos().audiences_official, sensitive, pb::ALLOWED,
+                   row.rule);
+  }
+  ExpectDecision(*EditedDemos().audiences_official, row.spec, pb::ALLOWED,
                  row.rule);
 }
 
@@ -2997,7 +3249,11 @@ TEST(DemoPolicyTest, CandidatesAreInFileOrder) {
   EXPECT_EQ(ids(Demo().Candidates(pb::ACCESS, pb::READ)), "S02 F60");
   EXPECT_EQ(ids(Demo().Candidates(pb::IDENTITY, pb::READ)), "S01");
   EXPECT_EQ(ids(Demo().Candidates(pb::IDENTITY, pb::LIST)), "");
-  EXPECT_EQ(ids(Demo().Candidates(pb::BRIEFING, pb::SEND)), "F40 F41");
+  EXPECT_EQ(ids(Demo().Candidates(pb::BRIEFING, pb::SEND)), "F42 F43 F40 F41");
+  EXPECT_EQ(ids(Demo().Candidates(pb::BRIEFING, pb::READ)), "F42 F43 F40 F41");
+  EXPECT_EQ(ids(Demo().Candidates(pb::BRIEFING, pb::LIST)), "F42 F43 F40 F41");
+  EXPECT_EQ(ids(Demo().Candidates(pb::BRIEFING, pb::UPDATE)), "");
+  EXPECT_EQ(ids(Demo().Candidates(pb::AUDIT_LOG, pb::QUERY)), "F61 F62 F63");
 }
 
 // --- Property test
@@ -3271,34 +3527,116 @@ TEST(DecidePropertyTest, ReleasesOnlyWhatTheCitedRuleAllows) {
   EXPECT_GT(requests, 100000);
   EXPECT_GT(allowed, 1000);
   // Every rule of the demo for the classes swept allowed something (all but
-  // F61, F62 and S04: 32 flow rules and 3 standing rules), and every reason
+  // F61, F62, F63 and S04: 34 flow rules and 3 standing rules), and every
+  // reason
   // came up that the demo can give: all but REASON_UNSPECIFIED, and
   // PARTNER_NOT_ACTIVE, AGREEMENT_NOT_ACTIVE and NO_LEGAL_BASIS (every demo
   // partner is ACTIVE, the agreement ACTIVE, every party has a legal basis).
-  EXPECT_EQ(allowed_by_rule.size(), 35u);
+  EXPECT_EQ(allowed_by_rule.size(), 37u);
   EXPECT_EQ(reasons.size(), 15u);
+}
+
+// F63's scope is OWN_PARTNER: the CTLP owner may ask who has its own force's
+// briefings (AQ5), not another's. In the demo the owner's force is the only
+// CT_POLICE party, so the source and party stages refuse first (see the
+// table's F63 rows); with City Police a party too, F63's scope refuses the
+// SO15 owner City Police's briefings, while the coordinator's F62 spans the
+// partnership.
+TEST(DecideTest, AuditOfBriefingsIsTheOwnersOwnPartnerOnly) {
+  auto policy = DemoWith([](pb::PolicyFile& f) {
+    pb::Agreement& agreement = DemoAgreement(f);
+    for (const pb::Party& party : agreement.parties()) {
+      if (party.partner_id() != "P-SO15D") continue;
+      pb::Party colpd = party;
+      colpd.set_partner_id("P-COLPD");
+      *agreement.add_parties() = colpd;
+      break;
+    }
+    for (const LegalBasis& basis : agreement.legal_bases()) {
+      if (basis.partner_id() != "P-SO15D") continue;
+      LegalBasis colpd = basis;
+      colpd.set_partner_id("P-COLPD");
+      *agreement.add_legal_bases() = colpd;
+      break;
+    }
+  });
+  auto owner = [] {
+    return Ask("U-CTLPOWN", pb::QUERY, pb::AUDIT_LOG, pb::AUDIT_AND_ASSURANCE)
+        .Asking(pb::AQ5_BRIEFING_DELIVERY);
+  };
+  ExpectDecision(*policy, owner().From("P-SO15D"), pb::ALLOWED, "F63");
+  ExpectDecision(*policy, owner().From("P-COLPD"), pb::OUT_OF_SCOPE, "F63");
+  ExpectDecision(*policy, owner().From("P-LBW"), pb::SOURCE_NOT_IN_RULE, "F63");
+  ExpectDecision(
+      *policy,
+      Ask("U-HOKORO", pb::QUERY, pb::AUDIT_LOG, pb::AUDIT_AND_ASSURANCE)
+          .From("P-COLPD")
+          .Asking(pb::AQ5_BRIEFING_DELIVERY),
+      pb::ALLOWED, "F62");
+  // In the demo itself, City Police is no party.
+  ExpectDecision(Demo(), owner().From("P-COLPD"), pb::NOT_A_PARTY, "F63");
 }
 
 // --- Known bugs -------------------------------------------------------------
 
-// The demo's ELECTED_MEMBERS and SCHOOLS audiences allow OFFICIAL only
-// (max_marking { tier: OFFICIAL }); F40 and F41 have no max_marking of their
-// own, so the audience's limit, not the agreement's OFFICIAL-SENSITIVE
-// ceiling, decides. (It once took the ceiling and released an
-// OFFICIAL-SENSITIVE rendition to schools and elected members.)
+// Briefing rules have no max_marking of their own, so each releases no more
+// than its audience's max_marking, whatever the agreement's ceiling. In the
+// demo the SCHOOLS and ELECTED_MEMBERS audiences allow OFFICIAL-SENSITIVE
+// (SPEC §5.5), as the ceiling does, and PUBLIC allows OFFICIAL only. (The
+// engine once took the ceiling and ignored the audience's limit.)
 TEST(DecideTest, BriefingRenditionsRespectTheAudienceMarking) {
-  ExpectDecision(Demo(),
-                 Ask("U-CLLR", pb::READ, pb::BRIEFING, pb::CTLP_BRIEFING)
-                     .From("P-SO15D")
-                     .For(pb::ELECTED_MEMBERS)
-                     .Sensitive(),
-                 pb::MARKING_ABOVE_LIMIT, "F41");
-  ExpectDecision(Demo(),
-                 Ask("U-RCALDWELL", pb::READ, pb::BRIEFING, pb::CTLP_BRIEFING)
-                     .From("P-SO15D")
-                     .For(pb::SCHOOLS)
-                     .Sensitive(),
+  auto members = [] {
+    return Ask("U-CLLR", pb::READ, pb::BRIEFING, pb::CTLP_BRIEFING)
+        .From("P-SO15D");
+  };
+  auto schools = [] {
+    return Ask("U-RCALDWELL", pb::READ, pb::BRIEFING, pb::CTLP_BRIEFING)
+        .From("P-SO15D")
+        .For(pb::SCHOOLS);
+  };
+  // Schools and members may have an OFFICIAL-SENSITIVE rendition, not a
+  // SECRET one.
+  ExpectDecision(Demo(), members().For(pb::ELECTED_MEMBERS).Sensitive(),
+                 pb::ALLOWED, "F41");
+  ExpectDecision(Demo(), schools().Sensitive(), pb::ALLOWED, "F40");
+  ExpectDecision(
+      Demo(),
+      members().For(pb::ELECTED_MEMBERS).Marked(pb::SecurityMarking::SECRET),
+      pb::MARKING_ABOVE_LIMIT, "F41");
+  ExpectDecision(Demo(), schools().Marked(pb::SecurityMarking::SECRET),
                  pb::MARKING_ABOVE_LIMIT, "F40");
+  // No demo rule releases the PUBLIC rendition.
+  ExpectDecision(Demo(), members().For(pb::PUBLIC), pb::WRONG_AUDIENCE, "F41");
+
+  // With F41 releasing the PUBLIC rendition instead, its audience's OFFICIAL
+  // limit refuses an OFFICIAL-SENSITIVE rendition that the agreement's
+  // ceiling would allow; F40's SCHOOLS audience still allows one.
+  auto public_f41 = DemoWith([](pb::PolicyFile& f) {
+    for (FlowRule& flow : *DemoAgreement(f).mutable_flows()) {
+      if (flow.id() == "F41") flow.set_audience(pb::PUBLIC);
+    }
+  });
+  ExpectDecision(*public_f41, members().For(pb::PUBLIC), pb::ALLOWED, "F41");
+  ExpectDecision(*public_f41, members().For(pb::PUBLIC).Sensitive(),
+                 pb::MARKING_ABOVE_LIMIT, "F41");
+  ExpectDecision(*public_f41, members().For(pb::ELECTED_MEMBERS),
+                 pb::WRONG_AUDIENCE, "F41");
+  ExpectDecision(*public_f41, schools().Sensitive(), pb::ALLOWED, "F40");
+
+  // With SCHOOLS limited to OFFICIAL again, F40 refuses OFFICIAL-SENSITIVE
+  // and F41's ELECTED_MEMBERS audience still allows it.
+  auto official_schools = DemoWith([](pb::PolicyFile& f) {
+    for (pb::BriefingAudience& a : *f.mutable_briefing_audiences()) {
+      if (a.audience() == pb::SCHOOLS)
+        a.mutable_max_marking()->set_sensitive(false);
+    }
+  });
+  ExpectDecision(*official_schools, schools(), pb::ALLOWED, "F40");
+  ExpectDecision(*official_schools, schools().Sensitive(),
+                 pb::MARKING_ABOVE_LIMIT, "F40");
+  ExpectDecision(*official_schools,
+                 members().For(pb::ELECTED_MEMBERS).Sensitive(), pb::ALLOWED,
+                 "F41");
 }
 
 // When the coordinator asks for another principal's access, S02 (own access

@@ -28,7 +28,7 @@ expect() {
 }
 
 # --- hubd policy check
-expect "policy check accepts the demo partnership" 0 "OK \(9 partners, 16 principals, 1 agreements with 34 flow rules" \
+expect "policy check accepts the demo partnership" 0 "OK \(9 partners, 16 principals, 1 agreements with 37 flow rules" \
   "$hubd" policy check "$src/deploy/demo/partnership.textproto"
 printf 'trust_domain: "td.example"\npartners { id: "P-A" type: SCHOOL status: ACTIVE }\nprincipals { id: "U-A" partner_id: "P-NONE" roles: SCHOOL_DSL status: ACTIVE\n  spiffe_id: "spiffe://td.example/partner/p-none/user/u-a" }\n' >"$work/bad-policy.textproto"
 expect "policy check names file:line:col of an unknown partner" 1 \
@@ -115,6 +115,19 @@ expect "a check the hub has no referral for is not found (2)" 2 "no case 'PRV-WX
   --purpose PREVENT_GATEWAY_DECONFLICTION --surname Marsh --justification "cli test"
 expect "a status the hub has no referral for is not found (2)" 2 "no case 'PRV-WXC-2025-000001'" \
   "$hubctl" --profile "$work/p/good" deconflict --referral PRV-WXC-2025-000001
+
+# --- hubctl briefing (the allowed paths run against the demo policy in
+# tests/briefing_test.cc and deploy/demo/run.sh story 3)
+printf 'title: "T"\nseries: BOGUS\n' >"$work/bad-briefing.textproto"
+expect "briefing publish names the file and line of a bad draft (1)" 1 \
+  "bad-briefing.textproto:.*BOGUS.*series" \
+  "$hubctl" --profile "$work/p/good" briefing publish "$work/bad-briefing.textproto"
+expect "briefing publish of a missing file is a local problem (1)" 1 "no-such-draft" \
+  "$hubctl" --profile "$work/p/good" briefing publish "$work/no-such-draft.textproto"
+expect "briefing read without an id is a usage error (1)" 1 "" \
+  "$hubctl" --profile "$work/p/good" briefing read
+expect "a briefing the caller was not sent is not found (2)" 2 "no briefing 'B-NONE'" \
+  "$hubctl" --profile "$work/p/good" briefing read B-NONE
 
 # --- hubctl policy explain
 explain=("$hubctl" --profile "$work/p/good" policy explain --action READ --resource CASE

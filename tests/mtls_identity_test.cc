@@ -626,6 +626,64 @@ WellFormedRequests(const std::string& referral_ref, absl::Time due_by) {
   status->set_referral(referral_ref);
   requests["/prevent.hub.v1.DeconflictionService/GetStatus"] =
       std::move(status);
+
+  const std::string briefing = "0190a000-0000-7000-8000-000000000000";
+  auto publish = std::make_unique<prevent::hub::v1::PublishBriefingRequest>();
+  publish->mutable_context()->set_purpose(pb::CTLP_BRIEFING);
+  publish->mutable_context()->set_request_id("publish-1");
+  {
+    rec::BriefingDraft& draft = *publish->mutable_draft();
+    draft.set_title("CTLP briefing (test)");
+    draft.set_series(rec::BriefingDraft::CTLP_ANNUAL);
+    draft.add_area_codes("WXC");
+    rec::BriefingDraft::Section& section = *draft.add_sections();
+    section.set_number(3);
+    section.set_title("National threat context");
+    section.mutable_marking()->set_tier(pb::SecurityMarking::OFFICIAL);
+    rec::BriefingDraft::Body& body = *section.add_bodies();
+    body.set_audience(pb::LA_CORE);
+    body.set_text("The national threat level is SUBSTANTIAL.");
+    rec::BriefingDraft::Variant& variant = *draft.add_variants();
+    variant.set_audience(pb::LA_CORE);
+    variant.set_approved(true);
+    variant.mutable_expires_at()->set_seconds(
+        absl::ToUnixSeconds(due_by + absl::Hours(24 * 30)));
+  }
+  auto supersede =
+      std::make_unique<prevent::hub::v1::SupersedeBriefingRequest>();
+  *supersede->mutable_context() = publish->context();
+  supersede->mutable_context()->set_request_id("supersede-1");
+  supersede->set_briefing_id(briefing);
+  *supersede->mutable_draft() = publish->draft();
+  requests["/prevent.hub.v1.BriefingService/Publish"] = std::move(publish);
+  requests["/prevent.hub.v1.BriefingService/Supersede"] = std::move(supersede);
+  auto withdraw = std::make_unique<prevent::hub::v1::WithdrawBriefingRequest>();
+  withdraw->mutable_context()->set_purpose(pb::CTLP_BRIEFING);
+  withdraw->set_briefing_id(briefing);
+  withdraw->set_reason("Published in error");
+  requests["/prevent.hub.v1.BriefingService/Withdraw"] = std::move(withdraw);
+  auto listing = std::make_unique<prevent::hub::v1::ListBriefingsRequest>();
+  listing->mutable_context()->set_purpose(pb::CTLP_BRIEFING);
+  requests["/prevent.hub.v1.BriefingService/List"] = std::move(listing);
+  auto ack = std::make_unique<prevent::hub::v1::AcknowledgeBriefingRequest>();
+  ack->mutable_context()->set_purpose(pb::CTLP_BRIEFING);
+  ack->set_briefing_id(briefing);
+  ack->set_conditions_sha256(std::string(64, 'a'));
+  requests["/prevent.hub.v1.BriefingService/Acknowledge"] = std::move(ack);
+  auto read = std::make_unique<prevent::hub::v1::ReadBriefingRequest>();
+  read->mutable_context()->set_purpose(pb::CTLP_BRIEFING);
+  read->set_briefing_id(briefing);
+  requests["/prevent.hub.v1.BriefingService/Read"] = std::move(read);
+  auto purge = std::make_unique<prevent::hub::v1::AttestPurgeRequest>();
+  purge->mutable_context()->set_purpose(pb::CTLP_BRIEFING);
+  purge->set_briefing_id(briefing);
+  requests["/prevent.hub.v1.BriefingService/AttestPurge"] = std::move(purge);
+  auto delivery =
+      std::make_unique<prevent::hub::v1::BriefingDeliveryStatusRequest>();
+  delivery->mutable_context()->set_purpose(pb::AUDIT_AND_ASSURANCE);
+  delivery->set_briefing_id(briefing);
+  requests["/prevent.hub.v1.BriefingService/DeliveryStatus"] =
+      std::move(delivery);
   return requests;
 }
 
@@ -717,6 +775,11 @@ TEST_F(MtlsIdentityTest, EveryRpcIsRefusedToAPrincipalWithNoRights) {
       // Deconfliction is the demo policy's CT gateway's (rule F13), which
       // this test policy has none of: tests/deconfliction_test.cc serves it.
       if (absl::StartsWith(method, "/prevent.hub.v1.DeconflictionService/")) {
+        continue;
+      }
+      // Briefings are the demo policy's CTLP owner's and recipients' (rules
+      // F40-F43, F62, F63): tests/briefing_test.cc serves them.
+      if (absl::StartsWith(method, "/prevent.hub.v1.BriefingService/")) {
         continue;
       }
       // The same request from a principal with rights is allowed by the

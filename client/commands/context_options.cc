@@ -46,6 +46,8 @@ absl::StatusOr<prevent::hub::v1::RequestContext> ContextOptions::Resolve(
     ASSIGN_OR_RETURN(int purpose, ParseEnumFlag(pb::Purpose_descriptor(),
                                                 "--purpose", purpose_));
     context.set_purpose(static_cast<pb::Purpose>(purpose));
+  } else if (default_purpose_ != pb::PURPOSE_UNSPECIFIED) {
+    context.set_purpose(default_purpose_);
   } else {
     ASSIGN_OR_RETURN(prevent::hub::v1::WhoAmIResponse me,
                      client.WhoAmI(prevent::hub::v1::RequestContext()));

@@ -1,53 +1,30 @@
 #include "client/commands/referral_file.h"
 
-#include <google/protobuf/util/json_util.h>
-
-#include "absl/strings/ascii.h"
-#include "absl/strings/str_cat.h"
-#include "common/file_util.h"
+#include "client/commands/message_file.h"
 #include "common/status_macros.h"
-#include "common/text_proto.h"
 
 namespace hub::client {
+namespace {
 
 namespace rec = ::prevent::records::v1;
+
+constexpr FileKind kSubmission = {
+    "a referral submission", "`hubctl referral template` prints an example"};
+
+}  // namespace
 
 absl::StatusOr<rec::ReferralSubmission> ParseReferralSubmission(
     absl::string_view text, absl::string_view filename) {
   rec::ReferralSubmission submission;
-  const absl::string_view body = absl::StripLeadingAsciiWhitespace(text);
-  if (body.empty()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        filename,
-        ": the file is empty; `hubctl referral template` prints an example"));
-  }
-  if (body.front() == '{') {
-    // Unknown fields are errors, so a misspelt field name is reported rather
-    // than silently dropped from a referral.
-    google::protobuf::util::JsonParseOptions options;
-    options.ignore_unknown_fields = false;
-    const auto status = google::protobuf::util::JsonStringToMessage(
-        std::string(text), &submission, options);
-    if (!status.ok()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(filename, ": not a referral submission in JSON: ",
-                       std::string(status.message())));
-    }
-    return submission;
-  }
-  RETURN_IF_ERROR(common::ParseTextProto(text, filename, &submission));
+  RETURN_IF_ERROR(ParseMessageFile(text, filename, kSubmission, &submission));
   return submission;
 }
 
 absl::StatusOr<rec::ReferralSubmission> ReadReferralSubmission(
     const std::string& path) {
-  absl::StatusOr<std::string> text = common::ReadFile(path);
-  if (!text.ok()) {
-    // ReadFile says NOT_FOUND for a missing file, which hubctl's exit codes
-    // would report as the hub refusing; this is the user's own file.
-    return absl::FailedPreconditionError(text.status().message());
-  }
-  return ParseReferralSubmission(*text, path);
+  rec::ReferralSubmission submission;
+  RETURN_IF_ERROR(ReadMessageFile(path, kSubmission, &submission));
+  return submission;
 }
 
 }  // namespace hub::client

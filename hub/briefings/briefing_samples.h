@@ -21,9 +21,9 @@ inline std::string Canary(int number, pb::Audience audience) {
   return absl::StrCat("CANARY-S", number, "-", pb::Audience_Name(audience));
 }
 
-// SPEC §2.5's sections 2, 4, 7 and 11 for LA_CORE, SCHOOLS and
-// ELECTED_MEMBERS, each body carrying its canary; approved variants expiring
-// `expires` (a year after `now` by default).
+// SPEC §2.5's sections 2, 4, 7 and 11 for LA_CORE, STATUTORY_PARTNERS,
+// SCHOOLS and ELECTED_MEMBERS, each body carrying its canary; approved variants
+// expiring `expires` (a year after `now` by default).
 inline rec::BriefingDraft SampleBriefing(absl::Time now) {
   rec::BriefingDraft d;
   d.set_title("Wexcombe CTLP briefing 2025/26 (DEMO, fictional)");
@@ -47,15 +47,20 @@ inline rec::BriefingDraft SampleBriefing(absl::Time now) {
   };
   rec::BriefingDraft::Section* judgements = section(2, "Key judgements", true);
   body(judgements, pb::LA_CORE, "Online spaces and mass-violence fixation.");
+  body(judgements, pb::STATUTORY_PARTNERS,
+       "Online spaces and mass-violence fixation; health settings see both.");
   body(judgements, pb::SCHOOLS,
        "Online spaces remain the main route to extremist content.");
   rec::BriefingDraft::Section* threat =
       section(4, "Local threat picture", true);
   body(threat, pb::LA_CORE, "ERW online networks targeting 13-17 year-olds.");
+  body(threat, pb::STATUTORY_PARTNERS,
+       "ERW networks; incel-related referrals rising from colleges.");
   body(threat, pb::ELECTED_MEMBERS, "Threat is mainly online.");
   rec::BriefingDraft::Section* stats =
       section(7, "Referral statistics (fictional)", false);
-  for (pb::Audience a : {pb::LA_CORE, pb::SCHOOLS, pb::ELECTED_MEMBERS}) {
+  for (pb::Audience a : {pb::LA_CORE, pb::STATUTORY_PARTNERS, pb::SCHOOLS,
+                         pb::ELECTED_MEMBERS}) {
     rec::BriefingDraft::Body* b = body(stats, a, "Referrals in 2025/26.");
     for (auto [label, count] : {std::pair<const char*, int>{"total", 148},
                                 {"education", 61},
@@ -67,8 +72,11 @@ inline rec::BriefingDraft SampleBriefing(absl::Time now) {
   }
   rec::BriefingDraft::Section* actions = section(11, "Recommendations", true);
   body(actions, pb::LA_CORE, "Extend awareness training to youth service.");
+  body(actions, pb::STATUTORY_PARTNERS,
+       "Quarterly emerging-risk briefing to every Prevent lead.");
   body(actions, pb::SCHOOLS, "Refresh online-safety filtering in schools.");
-  for (pb::Audience a : {pb::LA_CORE, pb::SCHOOLS, pb::ELECTED_MEMBERS}) {
+  for (pb::Audience a : {pb::LA_CORE, pb::STATUTORY_PARTNERS, pb::SCHOOLS,
+                         pb::ELECTED_MEMBERS}) {
     rec::BriefingDraft::Variant& v = *d.add_variants();
     v.set_audience(a);
     v.set_approved(true);

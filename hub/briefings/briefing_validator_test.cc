@@ -57,7 +57,7 @@ TEST(BriefingValidatorTest, EachProblemNamesItsField) {
        [](auto& d) {
          *d.mutable_sections(0)->add_bodies() = d.sections(0).bodies(0);
        },
-       "draft.sections[0].bodies[2].audience", "one body per audience"},
+       "draft.sections[0].bodies[3].audience", "one body per audience"},
       {"an empty body",
        [](auto& d) { d.mutable_sections(0)->mutable_bodies(0)->clear_text(); },
        "draft.sections[0].bodies[0]", "text or statistics"},
@@ -67,7 +67,7 @@ TEST(BriefingValidatorTest, EachProblemNamesItsField) {
          body.set_audience(pb::PUBLIC);
          body.set_text("Summary");
        },
-       "draft.sections[0].bodies[2].audience", "at most OFFICIAL"},
+       "draft.sections[0].bodies[3].audience", "at most OFFICIAL"},
       {"a negative count",
        [](auto& d) {
          d.mutable_sections(2)
@@ -77,8 +77,8 @@ TEST(BriefingValidatorTest, EachProblemNamesItsField) {
        },
        "draft.sections[2].bodies[0].statistics[0].count", "negative"},
       {"an unapproved variant",
-       [](auto& d) { d.mutable_variants(1)->set_approved(false); },
-       "draft.variants[1].approved", "SCHOOLS variant is not approved"},
+       [](auto& d) { d.mutable_variants(2)->set_approved(false); },
+       "draft.variants[2].approved", "SCHOOLS variant is not approved"},
       {"a variant already expired",
        [](auto& d) {
          d.mutable_variants(0)->mutable_expires_at()->set_seconds(
@@ -94,7 +94,7 @@ TEST(BriefingValidatorTest, EachProblemNamesItsField) {
          v = d.variants(0);
          v.set_audience(pb::PUBLIC);
        },
-       "draft.variants[3].audience", "no section has a body"},
+       "draft.variants[4].audience", "no section has a body"},
   };
   for (const Row& row : rows) {
     rec::BriefingDraft draft = testing::SampleBriefing(kNow);

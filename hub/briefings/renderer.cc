@@ -24,6 +24,19 @@ const rec::BriefingDraft::Body* BodyFor(const rec::BriefingDraft::Section& s,
 
 }  // namespace
 
+pb::SecurityMarking VariantMarking(const rec::BriefingDraft& draft,
+                                   pb::Audience audience) {
+  pb::SecurityMarking highest;
+  highest.set_tier(pb::SecurityMarking::OFFICIAL);
+  for (const rec::BriefingDraft::Section& section : draft.sections()) {
+    if (BodyFor(section, audience) != nullptr &&
+        Rank(section.marking()) > Rank(highest)) {
+      highest = section.marking();
+    }
+  }
+  return highest;
+}
+
 std::string BannerFor(const pb::SecurityMarking& marking) {
   return marking.sensitive() ? "OFFICIAL-SENSITIVE" : "OFFICIAL";
 }
@@ -53,8 +66,10 @@ rec::BriefingRendition Render(const rec::BriefingDraft& draft,
   out.set_handling_conditions(what.definition->handling_conditions());
   out.mutable_expires_at()->set_seconds(absl::ToUnixSeconds(what.expires_at));
   out.set_watermark_id(what.watermark_id);
-  pb::SecurityMarking highest;
-  highest.set_tier(pb::SecurityMarking::OFFICIAL);
+  out.mutable_published_at()->set_seconds(
+      absl::ToUnixSeconds(what.published_at));
+  out.set_offline_allowed(what.definition->offline_allowed());
+  out.set_export_allowed(what.definition->export_allowed());
   for (const rec::BriefingDraft::Section* section : sections) {
     const rec::BriefingDraft::Body& body = *BodyFor(*section, what.audience);
     rec::BriefingRendition::Section& rendered = *out.add_sections();
@@ -67,9 +82,8 @@ rec::BriefingRendition Render(const rec::BriefingDraft& draft,
       shown.set_label(cell.label());
       shown.set_value(SuppressedCount(cell.count()));
     }
-    if (Rank(section->marking()) > Rank(highest)) highest = section->marking();
   }
-  out.set_marking_banner(BannerFor(highest));
+  out.set_marking_banner(BannerFor(VariantMarking(draft, what.audience)));
   return out;
 }
 

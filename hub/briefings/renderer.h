@@ -20,6 +20,12 @@ namespace hub::briefings {
 // "OFFICIAL" or "OFFICIAL-SENSITIVE" (the only tiers the hub holds, P05).
 std::string BannerFor(const prevent::policy::v1::SecurityMarking& marking);
 
+// The highest marking among the sections `audience` is given a body of
+// (OFFICIAL if none): its rendition's banner.
+prevent::policy::v1::SecurityMarking VariantMarking(
+    const prevent::records::v1::BriefingDraft& draft,
+    prevent::policy::v1::Audience audience);
+
 // A count as a rendition shows it: "<5" for 1 to 4, else the number.
 std::string SuppressedCount(int64_t count);
 
@@ -27,10 +33,12 @@ std::string SuppressedCount(int64_t count);
 struct RenderFor {
   prevent::policy::v1::Audience audience =
       prevent::policy::v1::AUDIENCE_UNSPECIFIED;
-  // The audience as the policy defines it: its handling conditions.
+  // The audience as the policy defines it: its handling conditions and
+  // whether a copy may be kept offline or exported.
   const prevent::policy::v1::BriefingAudience* definition = nullptr;
   std::string briefing_id;
   std::string watermark_id;  // per recipient
+  absl::Time published_at;
   absl::Time expires_at;
 };
 

@@ -1,11 +1,12 @@
 // RecordStore holds the partnership's records: referrals with their case
 // files, information requests with their answers, the deconfliction index and
-// checks, and the first reply to every idempotent request. Writes are not made
-// here but handed to AuditStore::AppendAudit as a RecordWrite, so each data
-// change commits in the same transaction as the audit event of the call that
-// made it (TESTING I4): a change is never durable without its event. Records
-// are stored as opaque serialised bytes beside the columns the hub looks them
-// up by; hub/store never parses them.
+// checks, CTLP briefings with their recipients' copies, and the first reply to
+// every idempotent request. Writes are not made here but handed to
+// AuditStore::AppendAudit as a RecordWrite, so each data change commits in the
+// same transaction as the audit event of the call that made it (TESTING I4): a
+// change is never durable without its event. Records are stored as opaque
+// serialised bytes beside the columns the hub looks them up by; hub/store never
+// parses them.
 #ifndef HUB_STORE_RECORD_STORE_H_
 #define HUB_STORE_RECORD_STORE_H_
 
@@ -67,6 +68,31 @@ struct DeconflictionQueryRow {
   int64_t at_ms = 0;
 };
 
+// One published CTLP briefing (hub/briefings).
+struct BriefingRow {
+  std::string id;  // assigned by the hub
+  std::string owner_partner_id;
+  int state = 0;  // prevent.records.v1.Briefing.State
+  int64_t published_ms = 0;
+  int64_t version = 0;  // bumped on every change
+  std::string record;   // the serialised prevent.records.v1.Briefing
+};
+
+// One recipient's copy of a briefing. Each time is 0 until it happens.
+struct BriefingDeliveryRow {
+  std::string briefing_id;
+  std::string principal_id;
+  std::string partner_id;
+  int audience = 0;          // prevent.policy.v1.Audience
+  std::string watermark_id;  // unique
+  int64_t published_ms = 0;
+  int64_t delivered_ms = 0;
+  int64_t acknowledged_ms = 0;
+  std::string conditions_sha256;  // the conditions accepted
+  int64_t opened_ms = 0;
+  int64_t purge_attested_ms = 0;
+};
+
 // The first reply to an idempotent request, returned to every repeat.
 struct StoredReply {
   std::string partner_id;
@@ -85,11 +111,15 @@ struct RecordWrite {
   // Inserted once per referral; a repeat is ignored.
   std::vector<MatchEntryRow> match_entries;
   std::vector<DeconflictionQueryRow> deconfliction_queries;  // inserted
+  std::vector<BriefingRow> briefings;  // inserted, or replaced by id
+  // Inserted, or replaced by (briefing_id, principal_id).
+  std::vector<BriefingDeliveryRow> briefing_deliveries;
 
   bool empty() const {
     return referrals.empty() && information_requests.empty() &&
            !reply.has_value() && match_entries.empty() &&
-           deconfliction_queries.empty();
+           deconfliction_queries.empty() && briefings.empty() &&
+           briefing_deliveries.empty();
   }
 };
 
@@ -160,6 +190,23 @@ class RecordStore {
   // How many checks `principal_id` has run since `since_ms`.
   virtual absl::StatusOr<int> CountDeconflictionQueries(
       absl::string_view principal_id, int64_t since_ms) = 0;
+
+  // The briefing `id`; nullopt if none.
+  virtual absl::StatusOr<std::optional<BriefingRow>> FindBriefing(
+      absl::string_view id) = 0;
+
+  // Every copy of briefing `briefing_id`, by principal.
+  virtual absl::StatusOr<std::vector<BriefingDeliveryRow>> BriefingDeliveries(
+      absl::string_view briefing_id) = 0;
+
+  // `principal_id`'s copy of briefing `briefing_id`; nullopt if none.
+  virtual absl::StatusOr<std::optional<BriefingDeliveryRow>>
+  FindBriefingDelivery(absl::string_view briefing_id,
+                       absl::string_view principal_id) = 0;
+
+  // Up to `limit` + 1 copies sent to `principal_id`, newest first.
+  virtual absl::StatusOr<std::vector<BriefingDeliveryRow>>
+  BriefingDeliveriesFor(absl::string_view principal_id, int limit) = 0;
 
   // The reply stored for (partner_id, request_id); nullopt if none.
   virtual absl::StatusOr<std::optional<StoredReply>> FindReply(

@@ -145,6 +145,33 @@ const std::vector<const char*>& Migrations() {
         CREATE INDEX deconfliction_queries_by_principal
           ON deconfliction_queries (principal, at_ms);
       )sql",
+      // 6: CTLP briefings and each recipient's copy.
+      R"sql(
+        CREATE TABLE briefings (
+          id TEXT PRIMARY KEY,
+          owner_partner TEXT NOT NULL,
+          state INTEGER NOT NULL,
+          published_ms INTEGER NOT NULL,
+          version INTEGER NOT NULL,
+          record BLOB NOT NULL
+        );
+        CREATE TABLE briefing_deliveries (
+          briefing_id TEXT NOT NULL,
+          principal TEXT NOT NULL,
+          partner TEXT NOT NULL,
+          audience INTEGER NOT NULL,
+          watermark_id TEXT NOT NULL UNIQUE,
+          published_ms INTEGER NOT NULL,
+          delivered_ms INTEGER NOT NULL,
+          acknowledged_ms INTEGER NOT NULL,
+          conditions_sha256 TEXT,
+          opened_ms INTEGER NOT NULL,
+          purge_attested_ms INTEGER NOT NULL,
+          PRIMARY KEY (briefing_id, principal)
+        ) WITHOUT ROWID;
+        CREATE INDEX briefing_deliveries_by_principal
+          ON briefing_deliveries (principal, published_ms);
+      )sql",
   };
   return *migrations;
 }

@@ -102,6 +102,16 @@ class SqliteStore final : public Store, public AuditStore, public RecordStore {
   absl::StatusOr<int> CountDeconflictionQueries(absl::string_view principal_id,
                                                 int64_t since_ms) override;
 
+  // RecordStore's briefings (sqlite_briefing_store.cc).
+  absl::StatusOr<std::optional<BriefingRow>> FindBriefing(
+      absl::string_view id) override;
+  absl::StatusOr<std::vector<BriefingDeliveryRow>> BriefingDeliveries(
+      absl::string_view briefing_id) override;
+  absl::StatusOr<std::optional<BriefingDeliveryRow>> FindBriefingDelivery(
+      absl::string_view briefing_id, absl::string_view principal_id) override;
+  absl::StatusOr<std::vector<BriefingDeliveryRow>> BriefingDeliveriesFor(
+      absl::string_view principal_id, int limit) override;
+
  private:
   // Statements the reading connection keeps prepared.
   enum ReadStatement {
@@ -128,6 +138,11 @@ class SqliteStore final : public Store, public AuditStore, public RecordStore {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status PutDeconflictionQueries(
       absl::Span<const DeconflictionQueryRow> queries)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Inserts or replaces `briefings` and `deliveries`, inside the writing
+  // connection's open transaction.
+  absl::Status PutBriefings(absl::Span<const BriefingRow> briefings,
+                            absl::Span<const BriefingDeliveryRow> deliveries)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string path_;

@@ -174,7 +174,9 @@ TEST_F(SqliteStoreTest, ReferralsFromBeforeTheIndexAwaitItUntilAdded) {
   ASSERT_EQ(sqlite3_exec(db,
                          "DROP TABLE match_entries; DROP TABLE match_keys; "
                          "DROP TABLE match_backfill; DROP TABLE "
-                         "deconfliction_queries; PRAGMA user_version=4",
+                         "deconfliction_queries; DROP TABLE briefings; "
+                         "DROP TABLE briefing_deliveries; "
+                         "PRAGMA user_version=4",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
   sqlite3_close(db);
@@ -213,6 +215,61 @@ TEST_F(SqliteStoreTest, CountsEachPrincipalsChecksSinceATime) {
   q = (*store)->FindDeconflictionQuery("Q9");
   ASSERT_THAT(q, IsOk());
   EXPECT_FALSE(q->has_value());
+}
+
+TEST_F(SqliteStoreTest,
+       BriefingsAndCopiesAreReplacedByKeyAndListedNewestFirst) {
+  auto store = SqliteStore::Open(path_, &clock_);
+  ASSERT_THAT(store, IsOk());
+  RecordWrite write;
+  write.briefings = {{"B1", "P-SO15D", 1, 100, 1, "one"},
+                     {"B2", "P-SO15D", 1, 200, 1, "two"}};
+  write.briefing_deliveries = {
+      {"B1", "U-A", "P-X", 3, "WM-1", 100, 0, 0, "", 0, 0},
+      {"B2", "U-A", "P-X", 3, "WM-2", 200, 0, 0, "", 0, 0},
+      {"B2", "U-B", "P-Y", 4, "WM-3", 200, 0, 0, "", 0, 0}};
+  ASSERT_THAT(Write(**store, write), IsOk());
+
+  RecordWrite change;
+  change.briefings = {{"B1", "P-SO15D", 3, 100, 2, "one, withdrawn"}};
+  change.briefing_deliveries = {
+      {"B2", "U-A", "P-X", 3, "WM-2", 200, 210, 220, "abc", 230, 0}};
+  ASSERT_THAT(Write(**store, change), IsOk());
+
+  auto b1 = (*store)->FindBriefing("B1");
+  ASSERT_THAT(b1, IsOk());
+  ASSERT_TRUE(b1->has_value());
+  EXPECT_EQ((*b1)->state, 3);
+  EXPECT_EQ((*b1)->version, 2);
+  EXPECT_EQ((*b1)->record, "one, withdrawn");
+  auto none = (*store)->FindBriefing("B9");
+  ASSERT_THAT(none, IsOk());
+  EXPECT_FALSE(none->has_value());
+
+  auto mine = (*store)->BriefingDeliveriesFor("U-A", 10);
+  ASSERT_THAT(mine, IsOk());
+  ASSERT_EQ(mine->size(), 2u);
+  EXPECT_EQ((*mine)[0].briefing_id, "B2");  // newest first
+  EXPECT_EQ((*mine)[0].acknowledged_ms, 220);
+  EXPECT_EQ((*mine)[0].conditions_sha256, "abc");
+  EXPECT_EQ((*mine)[0].opened_ms, 230);
+  EXPECT_EQ((*mine)[1].briefing_id, "B1");
+  auto one = (*store)->BriefingDeliveriesFor("U-A", 1);
+  ASSERT_THAT(one, IsOk());
+  EXPECT_EQ(one->size(), 2u);  // limit + 1, so the caller sees there is more
+
+  auto copies = (*store)->BriefingDeliveries("B2");
+  ASSERT_THAT(copies, IsOk());
+  ASSERT_EQ(copies->size(), 2u);
+  EXPECT_EQ((*copies)[1].principal_id, "U-B");
+  EXPECT_EQ((*copies)[1].audience, 4);
+  auto copy = (*store)->FindBriefingDelivery("B2", "U-B");
+  ASSERT_THAT(copy, IsOk());
+  ASSERT_TRUE(copy->has_value());
+  EXPECT_EQ((*copy)->watermark_id, "WM-3");
+  auto missing = (*store)->FindBriefingDelivery("B1", "U-B");
+  ASSERT_THAT(missing, IsOk());
+  EXPECT_FALSE(missing->has_value());
 }
 
 }  // namespace

@@ -1,0 +1,106 @@
+#include "hub/service/briefing_records.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/status_macros.h"
+#include "hub/service/referral_records.h"
+
+namespace hub::service {
+namespace {
+
+using briefings::TimeOf;
+
+namespace pb = ::prevent::policy::v1;
+namespace rec = ::prevent::records::v1;
+
+constexpr size_t kMaxBriefingIdBytes = 64;
+
+absl::Time MillisOrNever(int64_t ms) {
+  return ms == 0 ? absl::InfinitePast() : absl::FromUnixMillis(ms);
+}
+
+void SetIfHappened(int64_t ms, google::protobuf::Timestamp* out) {
+  if (ms != 0) SetTime(absl::FromUnixMillis(ms), out);
+}
+
+}  // namespace
+
+absl::StatusOr<std::optional<StoredBriefing>> LoadBriefing(
+    store::RecordStore& store, absl::string_view id) {
+  ASSIGN_OR_RETURN(std::optional<store::BriefingRow> row,
+                   store.FindBriefing(id));
+  if (!row.has_value()) return std::nullopt;
+  StoredBriefing stored;
+  if (!stored.briefing.ParseFromString(row->record)) {
+    return absl::DataLossError(
+        absl::StrCat("briefing ", row->id, " is damaged in the store"));
+  }
+  stored.row = std::move(*row);
+  return stored;
+}
+
+store::BriefingRow BriefingRowOf(const rec::Briefing& briefing,
+                                 int64_t version) {
+  store::BriefingRow row;
+  row.id = briefing.briefing_id();
+  row.owner_partner_id = briefing.owner_partner_id();
+  row.state = briefing.state();
+  row.published_ms = absl::ToUnixMillis(TimeOf(briefing.published_at()));
+  row.version = version;
+  row.record = briefing.SerializeAsString();
+  return row;
+}
+
+absl::Status CheckBriefingId(absl::string_view id) {
+  if (id.empty() || id.size() > kMaxBriefingIdBytes) {
+    return absl::InvalidArgumentError(
+        "briefing_id: give the id of a briefing (as `hubctl briefing list` "
+        "shows it)");
+  }
+  for (char c : id) {
+    if (c <= ' ' || c > '~') {
+      return absl::InvalidArgumentError(
+          "briefing_id: printable ASCII only, as `hubctl briefing list` "
+          "shows it");
+    }
+  }
+  return absl::OkStatus();
+}
+
+const pb::BriefingAudience* AudienceDefinition(const policy::Policy& policy,
+                                               pb::Audience audience) {
+  for (const pb::BriefingAudience& a : policy.file().briefing_audiences()) {
+    if (a.audience() == audience) return &a;
+  }
+  return nullptr;
+}
+
+briefings::CopyEvents EventsOf(const store::BriefingDeliveryRow& row) {
+  briefings::CopyEvents events;
+  events.delivered = MillisOrNever(row.delivered_ms);
+  events.acknowledged = MillisOrNever(row.acknowledged_ms);
+  events.opened = MillisOrNever(row.opened_ms);
+  events.purge_attested = MillisOrNever(row.purge_attested_ms);
+  return events;
+}
+
+rec::BriefingDelivery DeliveryOf(const store::BriefingDeliveryRow& row,
+                                 const rec::Briefing& briefing,
+                                 absl::Time now) {
+  const auto audience = static_cast<pb::Audience>(row.audience);
+  const absl::Time purge_due = briefings::PurgeDueAt(briefing, audience);
+  rec::BriefingDelivery out;
+  out.set_briefing_id(row.briefing_id);
+  out.set_principal_id(row.principal_id);
+  out.set_partner_id(row.partner_id);
+  out.set_audience(audience);
+  out.set_state(briefings::CopyState(EventsOf(row), purge_due, now));
+  out.set_watermark_id(row.watermark_id);
+  SetIfHappened(row.delivered_ms, out.mutable_delivered_at());
+  SetIfHappened(row.acknowledged_ms, out.mutable_acknowledged_at());
+  SetIfHappened(row.opened_ms, out.mutable_opened_at());
+  if (now >= purge_due) SetTime(purge_due, out.mutable_purge_requested_at());
+  SetIfHappened(row.purge_attested_ms, out.mutable_purge_attested_at());
+  return out;
+}
+
+}  // namespace hub::service
