@@ -87,6 +87,33 @@ bool IsLowerHexSha256(absl::string_view s) {
   return true;
 }
 
+// A briefing `call`'s caller could list in `area` if one were published:
+// the first audience, from the fullest, that a rule lets a CT police
+// partner send them; LA_CORE if none.
+policy::Resource ListProbe(const Call& call, const api::RequestContext& ctx,
+                           absl::string_view area) {
+  const AuthenticatedPeer& peer = call.peer();
+  policy::Resource probe;
+  probe.record = pb::BRIEFING;
+  probe.area = area;
+  probe.audience = pb::LA_CORE;
+  for (const policy::Partner& police : peer.policy->file().partners()) {
+    if (police.type() != pb::Partner::CT_POLICE) continue;
+    if (probe.source_partner_id.empty()) probe.source_partner_id = police.id();
+    for (int a = pb::LA_CORE; a <= pb::PUBLIC; ++a) {
+      policy::Resource candidate = probe;
+      candidate.source_partner_id = police.id();
+      candidate.audience = static_cast<pb::Audience>(a);
+      if (DecideFor(peer, pb::LIST, candidate, ctx.purpose(),
+                    !ctx.justification().empty(), call.now())
+              .allowed) {
+        return candidate;
+      }
+    }
+  }
+  return probe;
+}
+
 }  // namespace
 
 absl::StatusOr<BriefingService::Copy> BriefingService::OpenCopy(
@@ -181,29 +208,12 @@ grpc::Status BriefingService::List(grpc::ServerContext* context,
       }
     }
     // The call's own decision: for the first briefing listed, or else for
-    // the fullest audience the caller could be sent in their first area, so
-    // a caller no briefing rule names is refused.
+    // the first audience a CT police force could send the caller in their
+    // first area, so a caller no briefing rule names is refused.
     const absl::string_view area = peer.principal->areas().empty()
                                        ? absl::string_view()
                                        : peer.principal->areas(0);
-    const policy::Partner* police =
-        Serving(*peer.policy, area, pb::Partner::CT_POLICE);
-    policy::Resource probe;
-    probe.record = pb::BRIEFING;
-    probe.area = area;
-    probe.source_partner_id = police != nullptr ? police->id() : "";
-    probe.audience = pb::LA_CORE;
-    for (int a = pb::LA_CORE; !first_shown.has_value() && a <= pb::PUBLIC;
-         ++a) {
-      policy::Resource candidate = probe;
-      candidate.audience = static_cast<pb::Audience>(a);
-      if (DecideFor(peer, pb::LIST, candidate, ctx.purpose(),
-                    !ctx.justification().empty(), call.now())
-              .allowed) {
-        probe = candidate;
-        break;
-      }
-    }
+    const policy::Resource probe = ListProbe(call, ctx, area);
     RETURN_IF_ERROR(call.Authorize(
         pb::LIST,
         first_shown.has_value()
