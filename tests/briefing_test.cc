@@ -287,6 +287,15 @@ TEST_F(BriefingTest, ContentIsRefusedUntilTheConditionsShownAreAccepted) {
   ASSERT_NO_FATAL_FAILURE(AcknowledgeOk("u-rcaldwell", id));
   EXPECT_EQ(AuditEvents(db_path_).back().operation(), ab::ACK);
   EXPECT_EQ(States(id)["U-RCALDWELL"], Delivery::ACKNOWLEDGED);
+  api::BriefingDeliveryStatusResponse status_now;
+  ASSERT_TRUE(Status("u-ctlpown", id, &status_now).ok());
+  for (const Delivery& d : status_now.deliveries()) {
+    // A time is set only once it happened.
+    EXPECT_EQ(d.has_acknowledged_at(), d.principal_id() == "U-RCALDWELL")
+        << d.principal_id();
+    EXPECT_FALSE(d.has_opened_at()) << d.principal_id();
+    EXPECT_FALSE(d.has_purge_requested_at()) << d.principal_id();
+  }
   status = Read("u-rcaldwell", id, &read);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_TRUE(read.rendition().offline_allowed());

@@ -107,6 +107,7 @@ walkthrough() {
   echo
   story1
   story2
+  story3
   story4
 }
 
@@ -232,6 +233,47 @@ story2() {
     --justification "Gateway decision"
   referral u-dsallenby transition "$gary" --to POLICE_MANAGED --reason "Police-led management" \
     --routing-outcome POLICE_MANAGED --paf-code PAF-DEMO-9 --justification "Gateway decision"
+  echo
+}
+
+# Story 3: SO15's CTLP owner publishes SPEC §5.5's briefing; each reader
+# gets only their audience's rendition, after accepting its handling
+# conditions; the coordinator sees who has not acknowledged (AQ5;
+# docs/briefings.md).
+story3() {
+  briefing() {
+    local user=$1
+    shift
+    echo "-- hubctl --profile .demo/profiles/$user briefing $*"
+    "$hubctl" --profile "$demo/profiles/$user" briefing "$@"
+  }
+  echo "== Story 3: the CTLP briefing, a rendition per audience"
+  echo "# The CTLP owner publishes the briefing; the policy names the recipients (F40-F43)"
+  briefing u-ctlpown publish "$root/deploy/demo/briefings/b-wxc-2025-26.textproto" \
+    --request-id demo-ctlp-2025-26
+  local id
+  id=$("$hubctl" --profile "$demo/profiles/u-ctlpown" briefing publish \
+    "$root/deploy/demo/briefings/b-wxc-2025-26.textproto" --request-id demo-ctlp-2025-26 --json |
+    sed -n 's/.*"briefing_id": *"\([^"]*\)".*/\1/p')
+  echo "# The school DSL lists it: marking, conditions and expiry, no content"
+  briefing u-rcaldwell list
+  echo "# Reading before accepting the handling conditions is refused"
+  briefing u-rcaldwell read "$id" || echo "(exit $?: conditions not yet accepted)"
+  briefing u-rcaldwell ack "$id" --accept
+  echo "# The schools' rendition: sections 2, 7 (education rows; 3 shown as <5) and 11 only"
+  briefing u-rcaldwell read "$id"
+  echo "# The head has it delivered but has not acknowledged it"
+  briefing u-head1 list
+  echo "# The coordinator's LA core rendition: the full local threat picture and statistics"
+  briefing u-hokoro ack "$id" --accept
+  briefing u-hokoro read "$id"
+  echo "# The elected member's rendition: read online only, no copy kept"
+  briefing u-cllr ack "$id" --accept
+  briefing u-cllr read "$id"
+  echo "# Nobody else was sent it: the NHS referrer gets not found"
+  briefing u-nurse read "$id" || echo "(exit $?: not found)"
+  echo "# AQ5: the coordinator sees each copy's state and who has not acknowledged"
+  briefing u-hokoro status "$id"
   echo
 }
 

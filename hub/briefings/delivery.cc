@@ -31,6 +31,28 @@ absl::Time VariantExpiry(const rec::BriefingDraft& draft,
   return absl::InfinitePast();
 }
 
+void SetDefaultExpiries(rec::BriefingDraft* draft, absl::Time published) {
+  absl::Duration lifetime = absl::Hours(24 * 30);
+  switch (draft->series()) {
+    case rec::BriefingDraft::CTLP_ANNUAL:
+      lifetime = absl::Hours(24 * 365);
+      break;
+    case rec::BriefingDraft::EMERGING_RISK_QUARTERLY:
+      lifetime = absl::Hours(24 * 91);
+      break;
+    default:
+      break;
+  }
+  for (rec::BriefingDraft::Variant& variant : *draft->mutable_variants()) {
+    if (variant.has_expires_at()) continue;
+    const absl::Duration d = variant.audience() == pb::ELECTED_MEMBERS
+                                 ? std::min(lifetime, absl::Hours(24 * 30))
+                                 : lifetime;
+    variant.mutable_expires_at()->set_seconds(
+        absl::ToUnixSeconds(published + d));
+  }
+}
+
 absl::Time PurgeDueAt(const rec::Briefing& briefing, pb::Audience audience) {
   absl::Time due = VariantExpiry(briefing.draft(), audience);
   if (briefing.state() != rec::Briefing::PUBLISHED) {

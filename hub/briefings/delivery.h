@@ -27,6 +27,13 @@ absl::Time TimeOf(const google::protobuf::Timestamp& t);
 absl::Time VariantExpiry(const prevent::records::v1::BriefingDraft& draft,
                          prevent::policy::v1::Audience audience);
 
+// SPEC §2.5's expiry defaults, for each variant of `draft` the owner gave
+// no expiry: an annual CTLP 12 months after `published`, a quarterly
+// emerging-risk update 3 months, an incident briefing 30 days; and elected
+// members' variants at most 30 days whatever the series.
+void SetDefaultExpiries(prevent::records::v1::BriefingDraft* draft,
+                        absl::Time published);
+
 // When `audience`'s rendition of `briefing` stops being served and every
 // copy must be purged: its expiry, or when the briefing was withdrawn or
 // superseded, whichever is first.

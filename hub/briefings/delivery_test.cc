@@ -59,6 +59,30 @@ TEST(PurgeDueAtTest, ExpiryOrTheEndOfTheBriefingWhicheverIsFirst) {
   EXPECT_EQ(PurgeDueAt(briefing, pb::SCHOOLS), kNow);
 }
 
+TEST(SetDefaultExpiriesTest, BySeriesWithMembersAtMostThirtyDays) {
+  rec::BriefingDraft draft = testing::SampleBriefing(kNow);
+  const absl::Time given = VariantExpiry(draft, pb::SCHOOLS);
+  for (rec::BriefingDraft::Variant& v : *draft.mutable_variants()) {
+    if (v.audience() != pb::SCHOOLS) v.clear_expires_at();
+  }
+  rec::BriefingDraft annual = draft;
+  SetDefaultExpiries(&annual, kNow);
+  EXPECT_EQ(VariantExpiry(annual, pb::LA_CORE), kNow + absl::Hours(24 * 365));
+  EXPECT_EQ(VariantExpiry(annual, pb::ELECTED_MEMBERS),
+            kNow + absl::Hours(24 * 30));
+  EXPECT_EQ(VariantExpiry(annual, pb::SCHOOLS), given);  // the owner's own
+
+  rec::BriefingDraft quarterly = draft;
+  quarterly.set_series(rec::BriefingDraft::EMERGING_RISK_QUARTERLY);
+  SetDefaultExpiries(&quarterly, kNow);
+  EXPECT_EQ(VariantExpiry(quarterly, pb::STATUTORY_PARTNERS),
+            kNow + absl::Hours(24 * 91));
+  rec::BriefingDraft incident = draft;
+  incident.set_series(rec::BriefingDraft::INCIDENT_BRIEFING);
+  SetDefaultExpiries(&incident, kNow);
+  EXPECT_EQ(VariantExpiry(incident, pb::LA_CORE), kNow + absl::Hours(24 * 30));
+}
+
 TEST(WatermarkTest, EachCopyGetsItsOwnId) {
   const std::string a = NewWatermarkId();
   EXPECT_THAT(a, MatchesRegex("WM-[0-9A-F]{12}"));

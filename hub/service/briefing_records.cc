@@ -18,8 +18,12 @@ absl::Time MillisOrNever(int64_t ms) {
   return ms == 0 ? absl::InfinitePast() : absl::FromUnixMillis(ms);
 }
 
-void SetIfHappened(int64_t ms, google::protobuf::Timestamp* out) {
-  if (ms != 0) SetTime(absl::FromUnixMillis(ms), out);
+// Sets the time `field` of `out` to `ms`, unless it has not happened (0):
+// an unset field says "not yet".
+void SetIfHappened(
+    int64_t ms, rec::BriefingDelivery& out,
+    google::protobuf::Timestamp* (rec::BriefingDelivery::*field)()) {
+  if (ms != 0) SetTime(absl::FromUnixMillis(ms), (out.*field)());
 }
 
 }  // namespace
@@ -95,11 +99,14 @@ rec::BriefingDelivery DeliveryOf(const store::BriefingDeliveryRow& row,
   out.set_audience(audience);
   out.set_state(briefings::CopyState(EventsOf(row), purge_due, now));
   out.set_watermark_id(row.watermark_id);
-  SetIfHappened(row.delivered_ms, out.mutable_delivered_at());
-  SetIfHappened(row.acknowledged_ms, out.mutable_acknowledged_at());
-  SetIfHappened(row.opened_ms, out.mutable_opened_at());
+  SetIfHappened(row.delivered_ms, out,
+                &rec::BriefingDelivery::mutable_delivered_at);
+  SetIfHappened(row.acknowledged_ms, out,
+                &rec::BriefingDelivery::mutable_acknowledged_at);
+  SetIfHappened(row.opened_ms, out, &rec::BriefingDelivery::mutable_opened_at);
   if (now >= purge_due) SetTime(purge_due, out.mutable_purge_requested_at());
-  SetIfHappened(row.purge_attested_ms, out.mutable_purge_attested_at());
+  SetIfHappened(row.purge_attested_ms, out,
+                &rec::BriefingDelivery::mutable_purge_attested_at);
   return out;
 }
 

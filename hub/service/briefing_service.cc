@@ -40,11 +40,13 @@ absl::Status CheckPublishContext(const api::RequestContext& ctx) {
   return absl::OkStatus();
 }
 
-// A new briefing of `draft`, published by the caller now.
+// A new briefing of `draft`, published by the caller now, with SPEC §2.5's
+// default expiry for any variant given none.
 rec::Briefing NewBriefing(const Call& call, const rec::BriefingDraft& draft) {
   rec::Briefing briefing;
   briefing.set_briefing_id(audit::NewEventId(call.now()));
   *briefing.mutable_draft() = draft;
+  briefings::SetDefaultExpiries(briefing.mutable_draft(), call.now());
   briefing.set_owner_partner_id(call.peer().partner->id());
   briefing.set_published_by(call.peer().principal->id());
   SetTime(call.now(), briefing.mutable_published_at());
@@ -178,7 +180,7 @@ grpc::Status BriefingService::Publish(
     const rec::Briefing briefing = NewBriefing(call, request->draft());
     RETURN_IF_ERROR(AuthorizePublisher(call, ctx, briefing));
     RETURN_IF_ERROR(briefings::ValidateBriefing(
-        request->draft(), call.peer().policy->file().briefing_audiences(),
+        briefing.draft(), call.peer().policy->file().briefing_audiences(),
         call.now()));
     RETURN_IF_ERROR(AuthorizeVariants(call, ctx, briefing));
     call.Hold(locks_->Lock(absl::StrCat("request/", call.peer().partner->id(),
@@ -200,8 +202,9 @@ grpc::Status BriefingService::Supersede(
     RETURN_IF_ERROR(CheckBriefingId(request->briefing_id()));
     ASSIGN_OR_RETURN(StoredBriefing old,
                      OwnBriefing(call, ctx, request->briefing_id()));
+    rec::Briefing briefing = NewBriefing(call, request->draft());
     RETURN_IF_ERROR(briefings::ValidateBriefing(
-        request->draft(), call.peer().policy->file().briefing_audiences(),
+        briefing.draft(), call.peer().policy->file().briefing_audiences(),
         call.now()));
     ASSIGN_OR_RETURN(const bool replayed, Replayed(*store_, call, kSupersede,
                                                    ctx.request_id(), response));
@@ -212,7 +215,6 @@ grpc::Status BriefingService::Supersede(
                        rec::Briefing::State_Name(old.briefing.state()),
                        "; only a published briefing can be superseded"));
     }
-    rec::Briefing briefing = NewBriefing(call, request->draft());
     briefing.set_supersedes(old.row.id);
     RETURN_IF_ERROR(AuthorizeVariants(call, ctx, briefing));
     Queue(call, ctx, briefing, &old, kSupersede, response);
