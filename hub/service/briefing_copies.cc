@@ -182,8 +182,10 @@ grpc::Status BriefingService::List(grpc::ServerContext* context,
         continue;
       }
       if (state == Delivery::QUEUED) {
+        // Not under the copy's lock: only sets the time if still unset, so
+        // a concurrent Acknowledge or Read is never undone.
         row.delivered_ms = absl::ToUnixMillis(call.now());
-        write.briefing_deliveries.push_back(row);
+        write.briefings_delivered.push_back(row);
         state = Delivery::DELIVERED;
       }
       rec::BriefingListing& listing = *response->add_briefings();

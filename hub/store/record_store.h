@@ -114,12 +114,15 @@ struct RecordWrite {
   std::vector<BriefingRow> briefings;  // inserted, or replaced by id
   // Inserted, or replaced by (briefing_id, principal_id).
   std::vector<BriefingDeliveryRow> briefing_deliveries;
+  // Copies first delivered: delivered_ms set where it is still 0, whatever
+  // else a concurrent call changed in the row.
+  std::vector<BriefingDeliveryRow> briefings_delivered;
 
   bool empty() const {
     return referrals.empty() && information_requests.empty() &&
            !reply.has_value() && match_entries.empty() &&
            deconfliction_queries.empty() && briefings.empty() &&
-           briefing_deliveries.empty();
+           briefing_deliveries.empty() && briefings_delivered.empty();
   }
 };
 

@@ -48,7 +48,8 @@ absl::StatusOr<std::vector<BriefingDeliveryRow>> AllDeliveries(
 
 absl::Status SqliteStore::PutBriefings(
     absl::Span<const BriefingRow> briefings,
-    absl::Span<const BriefingDeliveryRow> deliveries) {
+    absl::Span<const BriefingDeliveryRow> deliveries,
+    absl::Span<const BriefingDeliveryRow> delivered) {
   if (!briefings.empty()) {
     ASSIGN_OR_RETURN(
         Statement put,
@@ -96,6 +97,24 @@ absl::Status SqliteStore::PutBriefings(
       put.BindInt64(11, row.purge_attested_ms);
       if (put.Step() != SQLITE_DONE) {
         return SqliteError(db_, "storing a briefing delivery", path_);
+      }
+    }
+  }
+  if (!delivered.empty()) {
+    ASSIGN_OR_RETURN(
+        Statement mark,
+        Statement::Prepare(db_,
+                           "UPDATE briefing_deliveries SET delivered_ms = ? "
+                           "WHERE briefing_id = ? AND principal = ? AND "
+                           "delivered_ms = 0",
+                           path_));
+    for (const BriefingDeliveryRow& row : delivered) {
+      mark.Reset();
+      mark.BindInt64(1, row.delivered_ms);
+      mark.BindText(2, row.briefing_id);
+      mark.BindText(3, row.principal_id);
+      if (mark.Step() != SQLITE_DONE) {
+        return SqliteError(db_, "marking a briefing delivered", path_);
       }
     }
   }

@@ -133,7 +133,8 @@ absl::Status SqliteStore::ApplyWrite(const RecordWrite& write) {
   }
   RETURN_IF_ERROR(PutMatchEntries(write.match_entries));
   RETURN_IF_ERROR(PutDeconflictionQueries(write.deconfliction_queries));
-  RETURN_IF_ERROR(PutBriefings(write.briefings, write.briefing_deliveries));
+  RETURN_IF_ERROR(PutBriefings(write.briefings, write.briefing_deliveries,
+                               write.briefings_delivered));
   if (write.reply.has_value()) {
     ASSIGN_OR_RETURN(
         Statement put,

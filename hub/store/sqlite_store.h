@@ -139,10 +139,12 @@ class SqliteStore final : public Store, public AuditStore, public RecordStore {
   absl::Status PutDeconflictionQueries(
       absl::Span<const DeconflictionQueryRow> queries)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Inserts or replaces `briefings` and `deliveries`, inside the writing
+  // Inserts or replaces `briefings` and `deliveries`, and marks each of
+  // `delivered` delivered if it was not yet, inside the writing
   // connection's open transaction.
   absl::Status PutBriefings(absl::Span<const BriefingRow> briefings,
-                            absl::Span<const BriefingDeliveryRow> deliveries)
+                            absl::Span<const BriefingDeliveryRow> deliveries,
+                            absl::Span<const BriefingDeliveryRow> delivered)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string path_;

@@ -236,6 +236,17 @@ TEST_F(SqliteStoreTest,
       {"B2", "U-A", "P-X", 3, "WM-2", 200, 210, 220, "abc", 230, 0}};
   ASSERT_THAT(Write(**store, change), IsOk());
 
+  // Marking delivered sets the time only where it is unset.
+  RecordWrite delivered;
+  delivered.briefings_delivered = {
+      {"B2", "U-A", "P-X", 3, "WM-2", 200, 999, 0, "", 0, 0},
+      {"B2", "U-B", "P-Y", 4, "WM-3", 200, 240, 0, "", 0, 0}};
+  ASSERT_THAT(Write(**store, delivered), IsOk());
+  auto b2_copy = (*store)->FindBriefingDelivery("B2", "U-B");
+  ASSERT_THAT(b2_copy, IsOk());
+  ASSERT_TRUE(b2_copy->has_value());
+  EXPECT_EQ((*b2_copy)->delivered_ms, 240);
+
   auto b1 = (*store)->FindBriefing("B1");
   ASSERT_THAT(b1, IsOk());
   ASSERT_TRUE(b1->has_value());
@@ -250,6 +261,7 @@ TEST_F(SqliteStoreTest,
   ASSERT_THAT(mine, IsOk());
   ASSERT_EQ(mine->size(), 2u);
   EXPECT_EQ((*mine)[0].briefing_id, "B2");  // newest first
+  EXPECT_EQ((*mine)[0].delivered_ms, 210);  // already delivered: unchanged
   EXPECT_EQ((*mine)[0].acknowledged_ms, 220);
   EXPECT_EQ((*mine)[0].conditions_sha256, "abc");
   EXPECT_EQ((*mine)[0].opened_ms, 230);
