@@ -176,11 +176,11 @@ grpc::Status BriefingService::List(grpc::ServerContext* context,
       }
       const policy::Resource resource = briefings::BriefingResource(
           briefing, audience, briefings::AreaFor(briefing, *peer.principal));
-      if (!DecideFor(peer, pb::LIST, resource, ctx.purpose(),
-                     !ctx.justification().empty(), call.now())
-               .allowed) {
-        continue;
-      }
+      const policy::Decision decision =
+          DecideFor(peer, pb::LIST, resource, ctx.purpose(),
+                    !ctx.justification().empty(), call.now());
+      if (!decision.allowed) continue;
+      const pb::FlowRule* flow = decision.rule->flow;
       if (state == Delivery::QUEUED) {
         // Not under the copy's lock: only sets the time if still unset, so
         // a concurrent Acknowledge or Read is never undone.
@@ -201,8 +201,11 @@ grpc::Status BriefingService::List(grpc::ServerContext* context,
       SetTime(briefings::VariantExpiry(briefing.draft(), audience),
               listing.mutable_expires_at());
       listing.set_state(state);
-      listing.set_offline_allowed(definition->offline_allowed());
-      listing.set_export_allowed(definition->export_allowed());
+      // As Read: offline copies and exports need the audience and the rule.
+      listing.set_offline_allowed(definition->offline_allowed() &&
+                                  flow != nullptr && flow->offline_allowed());
+      listing.set_export_allowed(definition->export_allowed() &&
+                                 flow != nullptr && flow->export_allowed());
       listing.set_watermark_id(row.watermark_id);
       if (!first_shown.has_value()) {
         first_shown = std::move(found);
