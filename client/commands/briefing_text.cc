@@ -1,6 +1,7 @@
 #include "client/commands/briefing_text.h"
 
 #include "absl/time/time.h"
+#include "common/clock.h"
 #include "common/status_macros.h"
 
 namespace hub::client {
@@ -12,9 +13,7 @@ namespace rec = ::prevent::records::v1;
 }  // namespace
 
 std::string FormatUtc(const google::protobuf::Timestamp& t) {
-  return absl::FormatTime("%Y-%m-%d %H:%M UTC",
-                          absl::FromUnixSeconds(t.seconds()),
-                          absl::UTCTimeZone());
+  return common::FormatUtc(absl::FromUnixSeconds(t.seconds()));
 }
 
 void PrintBriefingHeader(const rec::BriefingListing& listing,

@@ -33,7 +33,7 @@ FindBriefingListing(HubClient& client,
                     const prevent::hub::v1::RequestContext& context,
                     absl::string_view id);
 
-// "2026-10-31 00:00 UTC".
+// `t` as common::FormatUtc writes it ("2026-10-31T00:00:00Z").
 std::string FormatUtc(const google::protobuf::Timestamp& t);
 
 }  // namespace hub::client

@@ -8,7 +8,6 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "common/sha256.h"
 
 namespace hub::briefings {
 namespace {
@@ -83,10 +82,6 @@ std::string NewWatermarkId() {
   return absl::StrCat(
       "WM-", absl::AsciiStrToUpper(absl::BytesToHexString(absl::string_view(
                  reinterpret_cast<const char*>(bytes), sizeof(bytes)))));
-}
-
-std::string ConditionsSha256(absl::string_view conditions) {
-  return common::Sha256Hex(conditions);
 }
 
 }  // namespace hub::briefings

@@ -1,8 +1,8 @@
 // What happens to each recipient's copy of a published briefing (SPEC §2.5):
 // when its variant stops being served (expiry, supersession or withdrawal,
 // whichever is first), the copy's state from what its recipient has done,
-// the per-recipient watermark id and the digest a recipient quotes to accept
-// the handling conditions. Pure except NewWatermarkId; thread-safe.
+// its default expiry and the per-recipient watermark id. Pure except
+// NewWatermarkId; thread-safe.
 #ifndef HUB_BRIEFINGS_DELIVERY_H_
 #define HUB_BRIEFINGS_DELIVERY_H_
 
@@ -56,10 +56,6 @@ prevent::records::v1::BriefingDelivery::State CopyState(
 
 // A new watermark id for one recipient's copy, e.g. "WM-3F9A01C27B4E".
 std::string NewWatermarkId();
-
-// Lower-case hex SHA-256 of `conditions` (UTF-8): what a recipient quotes to
-// accept the handling conditions they were shown.
-std::string ConditionsSha256(absl::string_view conditions);
 
 }  // namespace hub::briefings
 

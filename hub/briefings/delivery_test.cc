@@ -89,10 +89,5 @@ TEST(WatermarkTest, EachCopyGetsItsOwnId) {
   EXPECT_NE(a, NewWatermarkId());
 }
 
-TEST(ConditionsSha256Test, IsTheHexDigestOfTheText) {
-  EXPECT_EQ(ConditionsSha256("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-}
-
 }  // namespace
 }  // namespace hub::briefings

@@ -8,6 +8,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "common/clock.h"
+#include "common/sha256.h"
 #include "common/status_macros.h"
 #include "hub/briefings/delivery.h"
 #include "hub/briefings/recipients.h"
@@ -32,10 +34,6 @@ constexpr char kAttestPurge[] = "/prevent.hub.v1.BriefingService/AttestPurge";
 
 constexpr int kMaxListed = 200;
 
-std::string Day(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d %H:%M UTC", t, absl::UTCTimeZone());
-}
-
 // OK while `briefing`'s rendition for `audience` is served; otherwise
 // FAILED_PRECONDITION saying why, and that any copy must be purged.
 absl::Status CheckServed(const rec::Briefing& briefing, pb::Audience audience,
@@ -49,19 +47,19 @@ absl::Status CheckServed(const rec::Briefing& briefing, pb::Audience audience,
     case rec::Briefing::WITHDRAWN:
       return absl::FailedPreconditionError(
           absl::StrCat("briefing ", id, " was withdrawn by its owner on ",
-                       Day(TimeOf(briefing.ended_at())), purge));
+                       common::FormatUtc(TimeOf(briefing.ended_at())), purge));
     case rec::Briefing::SUPERSEDED:
       return absl::FailedPreconditionError(absl::StrCat(
           "briefing ", id, " was superseded by ", briefing.superseded_by(),
-          " on ", Day(TimeOf(briefing.ended_at())), purge));
+          " on ", common::FormatUtc(TimeOf(briefing.ended_at())), purge));
     default:
       break;
   }
   const absl::Time expiry =
       briefings::VariantExpiry(briefing.draft(), audience);
   if (now >= expiry) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("briefing ", id, " expired on ", Day(expiry), purge));
+    return absl::FailedPreconditionError(absl::StrCat(
+        "briefing ", id, " expired on ", common::FormatUtc(expiry), purge));
   }
   return absl::OkStatus();
 }
@@ -255,7 +253,7 @@ grpc::Status BriefingService::Acknowledge(
     ASSIGN_OR_RETURN(const pb::BriefingAudience* definition,
                      DefinitionFor(*call.peer().policy, audience));
     const std::string expected =
-        briefings::ConditionsSha256(definition->handling_conditions());
+        common::Sha256Hex(definition->handling_conditions());
     if (request->conditions_sha256() != expected) {
       return absl::InvalidArgumentError(
           "conditions_sha256: not the handling conditions of this briefing "
@@ -298,7 +296,7 @@ grpc::Status BriefingService::Read(grpc::ServerContext* context,
                      DefinitionFor(*call.peer().policy, audience));
     if (copy.row.acknowledged_ms == 0 ||
         copy.row.conditions_sha256 !=
-            briefings::ConditionsSha256(definition->handling_conditions())) {
+            common::Sha256Hex(definition->handling_conditions())) {
       call.Refuse(pb::CONDITIONS_NOT_ACCEPTED);
       return absl::FailedPreconditionError(absl::StrCat(
           "briefing ", copy.row.briefing_id,

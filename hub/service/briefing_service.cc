@@ -183,8 +183,7 @@ grpc::Status BriefingService::Publish(
         briefing.draft(), call.peer().policy->file().briefing_audiences(),
         call.now()));
     RETURN_IF_ERROR(AuthorizeVariants(call, ctx, briefing));
-    call.Hold(locks_->Lock(absl::StrCat("request/", call.peer().partner->id(),
-                                        "/", ctx.request_id())));
+    HoldRequest(*locks_, call, ctx.request_id());
     ASSIGN_OR_RETURN(const bool replayed, Replayed(*store_, call, kPublish,
                                                    ctx.request_id(), response));
     if (replayed) return absl::OkStatus();

@@ -156,6 +156,11 @@ absl::StatusOr<bool> Replayed(store::RecordStore& store, Call& call,
   return true;
 }
 
+void HoldRequest(RecordLocks& locks, Call& call, absl::string_view request_id) {
+  call.Hold(
+      locks.Lock(absl::StrCat(call.peer().partner->id(), "/", request_id)));
+}
+
 store::StoredReply ReplyFor(const Call& call, absl::string_view method,
                             absl::string_view request_id,
                             const google::protobuf::Message& response) {

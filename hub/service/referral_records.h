@@ -85,6 +85,11 @@ absl::Status CheckReferralKey(absl::string_view key);
 absl::Status CheckText(absl::string_view field, absl::string_view text,
                        int64_t max_chars, bool optional = false);
 
+// Holds, for the rest of `call`, the lock on the caller's partner's
+// `request_id`, so two copies of one idempotent request are applied one
+// after the other and the second finds the first's stored reply.
+void HoldRequest(RecordLocks& locks, Call& call, absl::string_view request_id);
+
 // The stored reply to a repeat of `request_id`, if the caller made it;
 // INVALID_ARGUMENT if the id was used for a different method or by someone
 // else.

@@ -127,8 +127,7 @@ grpc::Status ReferralService::Submit(grpc::ServerContext* context,
     RETURN_IF_ERROR(referrals::ValidateSubmission(submission, call.now()));
 
     const AuthenticatedPeer& peer = call.peer();
-    call.Hold(
-        locks_->Lock(absl::StrCat(peer.partner->id(), "/", ctx.request_id())));
+    HoldRequest(*locks_, call, ctx.request_id());
     ASSIGN_OR_RETURN(std::optional<std::string> replay,
                      Replay(*store_, call, kSubmit, ctx.request_id()));
     if (replay.has_value() && !response->ParseFromString(*replay)) {
