@@ -29,6 +29,7 @@
 #include "hub/service/peer_identity.h"
 #include "hub/service/policy_service.h"
 #include "hub/service/referral_service.h"
+#include "hub/service/sync_service.h"
 #include "hub/store/sqlite_store.h"
 #include "policy/policy.h"
 
@@ -102,6 +103,7 @@ struct HubServer::Parts {
   std::unique_ptr<service::ReferralService> referral_service;
   std::unique_ptr<service::DeconflictionService> deconfliction_service;
   std::unique_ptr<service::BriefingService> briefing_service;
+  std::unique_ptr<service::SyncService> sync_service;
   std::unique_ptr<grpc::Server> server;
   absl::Mutex shutdown_mu;
   bool shut_down ABSL_GUARDED_BY(shutdown_mu) = false;
@@ -225,6 +227,8 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
           parts->match_index.get());
   parts->briefing_service = std::make_unique<service::BriefingService>(
       parts->runner.get(), parts->store.get(), &parts->record_locks);
+  parts->sync_service = std::make_unique<service::SyncService>(
+      parts->runner.get(), parts->store.get(), parts->audit_log.get());
 
   // The TLS layer requires a client certificate chaining to the partnership
   // CA (gRPC's default floor is TLS 1.2); the auth processor then identifies
@@ -255,6 +259,7 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
   builder.RegisterService(parts->referral_service.get());
   builder.RegisterService(parts->deconfliction_service.get());
   builder.RegisterService(parts->briefing_service.get());
+  builder.RegisterService(parts->sync_service.get());
   {
     absl::MutexLock lock(&parts->shutdown_mu);
     parts->server = builder.BuildAndStart();

@@ -116,6 +116,23 @@ absl::Status ReadQuery(const hb::AuditQueryRequest& request,
 
 }  // namespace
 
+absl::StatusOr<prevent::records::v1::AuditProof> CheckpointProof(
+    audit::AuditLog& log, uint64_t known_tree_size) {
+  ASSIGN_OR_RETURN(audit::SignedCheckpoint checkpoint, log.Checkpoint());
+  ASSIGN_OR_RETURN(audit::Checkpoint parsed,
+                   audit::ParseCheckpointBody(checkpoint.body));
+  prevent::records::v1::AuditProof proof;
+  proof.set_checkpoint(checkpoint.body);
+  proof.set_signature(checkpoint.signature);
+  if (known_tree_size > 0) {
+    absl::StatusOr<std::vector<audit::Hash>> hashes =
+        log.ConsistencyProof(known_tree_size, parsed.tree_size);
+    if (!hashes.ok()) return ProofError(hashes.status());
+    AddHashes(*hashes, &proof);
+  }
+  return proof;
+}
+
 grpc::Status AuditService::GetCheckpoint(
     grpc::ServerContext* context, const hb::GetCheckpointRequest* request,
     hb::AuditProofResponse* response) {
@@ -123,21 +140,10 @@ grpc::Status AuditService::GetCheckpoint(
       "/prevent.hub.v1.AuditService/GetCheckpoint", context,
       [&](Call& call) -> absl::Status {
         RETURN_IF_ERROR(AuthorizeProof(call, request->context()));
-        ASSIGN_OR_RETURN(audit::SignedCheckpoint checkpoint,
-                         log_->Checkpoint());
-        ASSIGN_OR_RETURN(audit::Checkpoint parsed,
-                         audit::ParseCheckpointBody(checkpoint.body));
-        prevent::records::v1::AuditProof& proof = *response->mutable_proof();
-        proof.set_checkpoint(checkpoint.body);
-        proof.set_signature(checkpoint.signature);
-        if (request->known_tree_size() > 0) {
-          absl::StatusOr<std::vector<audit::Hash>> hashes =
-              log_->ConsistencyProof(request->known_tree_size(),
-                                     parsed.tree_size);
-          if (!hashes.ok()) return ProofError(hashes.status());
-          AddHashes(*hashes, &proof);
-        }
+        ASSIGN_OR_RETURN(prevent::records::v1::AuditProof proof,
+                         CheckpointProof(*log_, request->known_tree_size()));
         call.fields().Apply(&proof);
+        *response->mutable_proof() = std::move(proof);
         return absl::OkStatus();
       });
 }

@@ -14,6 +14,13 @@
 
 namespace hub::service {
 
+// The log's latest signed checkpoint and, for known_tree_size > 0, the proof
+// that the tree of that size (from a checkpoint the caller holds) is a
+// prefix of it. OUT_OF_RANGE, saying the log was rolled back or forked, if
+// known_tree_size is larger than the log.
+absl::StatusOr<prevent::records::v1::AuditProof> CheckpointProof(
+    audit::AuditLog& log, uint64_t known_tree_size);
+
 class AuditService final : public prevent::hub::v1::AuditService::Service {
  public:
   // All must outlive the service.

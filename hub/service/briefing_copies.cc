@@ -186,25 +186,8 @@ grpc::Status BriefingService::List(grpc::ServerContext* context,
         write.briefings_delivered.push_back(row);
         state = Delivery::DELIVERED;
       }
-      rec::BriefingListing& listing = *response->add_briefings();
-      listing.set_briefing_id(briefing.briefing_id());
-      listing.set_title(briefing.draft().title());
-      listing.set_series(briefing.draft().series());
-      listing.set_period(briefing.draft().period());
-      listing.set_audience(audience);
-      listing.set_marking_banner(briefings::BannerFor(
-          briefings::VariantMarking(briefing.draft(), audience)));
-      listing.set_handling_conditions(definition->handling_conditions());
-      *listing.mutable_published_at() = briefing.published_at();
-      SetTime(briefings::VariantExpiry(briefing.draft(), audience),
-              listing.mutable_expires_at());
-      listing.set_state(state);
-      // As Read: offline copies and exports need the audience and the rule.
-      listing.set_offline_allowed(definition->offline_allowed() &&
-                                  flow != nullptr && flow->offline_allowed());
-      listing.set_export_allowed(definition->export_allowed() &&
-                                 flow != nullptr && flow->export_allowed());
-      listing.set_watermark_id(row.watermark_id);
+      *response->add_briefings() =
+          ListingOf(briefing, row, *definition, flow, state);
       if (!first_shown.has_value()) {
         first_shown = std::move(found);
         first_audience = audience;
@@ -294,31 +277,15 @@ grpc::Status BriefingService::Read(grpc::ServerContext* context,
     RETURN_IF_ERROR(CheckServed(briefing, audience, call.now()));
     ASSIGN_OR_RETURN(const pb::BriefingAudience* definition,
                      DefinitionFor(*call.peer().policy, audience));
-    if (copy.row.acknowledged_ms == 0 ||
-        copy.row.conditions_sha256 !=
-            common::Sha256Hex(definition->handling_conditions())) {
+    if (!ConditionsAccepted(copy.row, *definition)) {
       call.Refuse(pb::CONDITIONS_NOT_ACCEPTED);
       return absl::FailedPreconditionError(absl::StrCat(
           "briefing ", copy.row.briefing_id,
           ": accept its handling conditions first (hubctl briefing ack ",
           copy.row.briefing_id, "); nothing is released until you do"));
     }
-
-    briefings::RenderFor what;
-    what.audience = audience;
-    what.definition = definition;
-    what.briefing_id = copy.row.briefing_id;
-    what.watermark_id = copy.row.watermark_id;
-    what.published_at = TimeOf(briefing.published_at());
-    what.expires_at = briefings::VariantExpiry(briefing.draft(), audience);
-    rec::BriefingRendition rendition =
-        briefings::Render(briefing.draft(), what);
-    // Offline copies and exports need both the audience and the rule.
-    const pb::FlowRule* flow = call.decision()->rule->flow;
-    rendition.set_offline_allowed(rendition.offline_allowed() &&
-                                  flow != nullptr && flow->offline_allowed());
-    rendition.set_export_allowed(rendition.export_allowed() &&
-                                 flow != nullptr && flow->export_allowed());
+    rec::BriefingRendition rendition = RenditionOf(
+        briefing, copy.row, *definition, call.decision()->rule->flow);
     call.fields().Apply(&rendition);
     *response->mutable_rendition() = std::move(rendition);
 

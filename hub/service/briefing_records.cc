@@ -1,7 +1,9 @@
 #include "hub/service/briefing_records.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/sha256.h"
 #include "common/status_macros.h"
+#include "hub/briefings/renderer.h"
 #include "hub/service/referral_records.h"
 
 namespace hub::service {
@@ -108,6 +110,60 @@ rec::BriefingDelivery DeliveryOf(const store::BriefingDeliveryRow& row,
   SetIfHappened(row.purge_attested_ms, out,
                 &rec::BriefingDelivery::mutable_purge_attested_at);
   return out;
+}
+
+bool ConditionsAccepted(const store::BriefingDeliveryRow& row,
+                        const pb::BriefingAudience& definition) {
+  return row.acknowledged_ms != 0 &&
+         row.conditions_sha256 ==
+             common::Sha256Hex(definition.handling_conditions());
+}
+
+rec::BriefingListing ListingOf(const rec::Briefing& briefing,
+                               const store::BriefingDeliveryRow& row,
+                               const pb::BriefingAudience& definition,
+                               const pb::FlowRule* flow,
+                               rec::BriefingDelivery::State state) {
+  const auto audience = static_cast<pb::Audience>(row.audience);
+  rec::BriefingListing listing;
+  listing.set_briefing_id(briefing.briefing_id());
+  listing.set_title(briefing.draft().title());
+  listing.set_series(briefing.draft().series());
+  listing.set_period(briefing.draft().period());
+  listing.set_audience(audience);
+  listing.set_marking_banner(briefings::BannerFor(
+      briefings::VariantMarking(briefing.draft(), audience)));
+  listing.set_handling_conditions(definition.handling_conditions());
+  *listing.mutable_published_at() = briefing.published_at();
+  SetTime(briefings::VariantExpiry(briefing.draft(), audience),
+          listing.mutable_expires_at());
+  listing.set_state(state);
+  listing.set_offline_allowed(definition.offline_allowed() && flow != nullptr &&
+                              flow->offline_allowed());
+  listing.set_export_allowed(definition.export_allowed() && flow != nullptr &&
+                             flow->export_allowed());
+  listing.set_watermark_id(row.watermark_id);
+  return listing;
+}
+
+rec::BriefingRendition RenditionOf(const rec::Briefing& briefing,
+                                   const store::BriefingDeliveryRow& row,
+                                   const pb::BriefingAudience& definition,
+                                   const pb::FlowRule* flow) {
+  const auto audience = static_cast<pb::Audience>(row.audience);
+  briefings::RenderFor what;
+  what.audience = audience;
+  what.definition = &definition;
+  what.briefing_id = row.briefing_id;
+  what.watermark_id = row.watermark_id;
+  what.published_at = TimeOf(briefing.published_at());
+  what.expires_at = briefings::VariantExpiry(briefing.draft(), audience);
+  rec::BriefingRendition rendition = briefings::Render(briefing.draft(), what);
+  rendition.set_offline_allowed(rendition.offline_allowed() &&
+                                flow != nullptr && flow->offline_allowed());
+  rendition.set_export_allowed(rendition.export_allowed() && flow != nullptr &&
+                               flow->export_allowed());
+  return rendition;
 }
 
 }  // namespace hub::service

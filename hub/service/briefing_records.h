@@ -46,6 +46,30 @@ prevent::records::v1::BriefingDelivery DeliveryOf(
     const store::BriefingDeliveryRow& row,
     const prevent::records::v1::Briefing& briefing, absl::Time now);
 
+// Whether the recipient of `row` accepted the handling conditions that
+// `definition` sets now (not an earlier wording).
+bool ConditionsAccepted(
+    const store::BriefingDeliveryRow& row,
+    const prevent::policy::v1::BriefingAudience& definition);
+
+// The listing of `row`, a copy of `briefing` for the audience `definition`
+// defines, in `state`, with no content. Offline copies and exports need both
+// the audience and the rule `flow` (null: neither).
+prevent::records::v1::BriefingListing ListingOf(
+    const prevent::records::v1::Briefing& briefing,
+    const store::BriefingDeliveryRow& row,
+    const prevent::policy::v1::BriefingAudience& definition,
+    const prevent::policy::v1::FlowRule* flow,
+    prevent::records::v1::BriefingDelivery::State state);
+
+// The rendition of `briefing` for `row`'s audience, watermarked for its
+// recipient, with offline and export permissions as ListingOf.
+prevent::records::v1::BriefingRendition RenditionOf(
+    const prevent::records::v1::Briefing& briefing,
+    const store::BriefingDeliveryRow& row,
+    const prevent::policy::v1::BriefingAudience& definition,
+    const prevent::policy::v1::FlowRule* flow);
+
 }  // namespace hub::service
 
 #endif  // HUB_SERVICE_BRIEFING_RECORDS_H_

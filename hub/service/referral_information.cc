@@ -14,6 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/status_macros.h"
 #include "hub/audit/event_id.h"
+#include "hub/service/information_records.h"
 #include "hub/service/referral_service.h"
 #include "hub/service/request_context.h"
 
@@ -41,70 +42,6 @@ constexpr int64_t kMaxJustificationChars = 2000;
 constexpr size_t kMaxId = 64;
 constexpr int kMaxListed = 500;
 constexpr absl::Duration kMaxDue = absl::Hours(24 * 90);
-
-// An information request as stored: the request and, once given, the
-// answer.
-struct StoredRequest {
-  store::InformationRequestRow row;
-  rec::CaseFile exchange;  // information_request and information_response
-};
-
-absl::StatusOr<StoredRequest> ParseRequest(store::InformationRequestRow row) {
-  StoredRequest stored;
-  if (!stored.exchange.ParseFromString(row.record)) {
-    return absl::DataLossError(
-        absl::StrCat("information request ", row.id, " is stored damaged"));
-  }
-  stored.row = std::move(row);
-  return stored;
-}
-
-// What a reader is told of the request's state: one past its due date with
-// no answer has EXPIRED.
-Request::State StateAt(const store::InformationRequestRow& row,
-                       absl::Time now) {
-  if (row.state == Request::SENT && absl::ToUnixMillis(now) >= row.due_ms) {
-    return Request::EXPIRED;
-  }
-  return static_cast<Request::State>(row.state);
-}
-
-// The request side, whose source is the requester's partner.
-policy::Resource RequestResource(const StoredRequest& request,
-                                 const StoredReferral& referral) {
-  policy::Resource resource;
-  resource.record = pb::INFORMATION;
-  resource.id = request.row.id;
-  resource.source_partner_id =
-      request.exchange.information_request().requester_partner_id();
-  resource.owner_principal_id = request.row.requester_principal_id;
-  resource.addressed_partner_id = request.row.recipient_partner_id;
-  resource.area = referral.row.area;
-  resource.state = static_cast<pb::ReferralState>(referral.row.state);
-  return resource;
-}
-
-// The answer side, whose source is the answering partner, with the facts
-// P13's requirements test.
-policy::Resource AnswerResource(const StoredRequest& request,
-                                const StoredReferral& referral,
-                                const rec::InformationResponse& answer) {
-  policy::Resource resource;
-  resource.record = pb::INFORMATION;
-  resource.id = request.row.id;
-  resource.source_partner_id = request.row.recipient_partner_id;
-  resource.addressed_partner_id = request.row.recipient_partner_id;
-  resource.area = referral.row.area;
-  resource.state = static_cast<pb::ReferralState>(referral.row.state);
-  const auto consent = answer.consent_decision();
-  resource.consent_decision_recorded =
-      consent != rec::InformationResponse::CONSENT_DECISION_UNSPECIFIED;
-  resource.consent_given = consent == rec::InformationResponse::SOUGHT_GIVEN;
-  resource.public_interest_justification =
-      !answer.public_interest_justification().empty();
-  resource.caldicott_approval = !answer.ig_or_caldicott_approver().empty();
-  return resource;
-}
 
 absl::Status CheckQuestions(
     const google::protobuf::RepeatedPtrField<Request::Question>& questions) {
@@ -501,38 +438,12 @@ grpc::Status ReferralService::ListInformationRequests(
             if (!about.has_value()) continue;
           }
           ASSIGN_OR_RETURN(StoredRequest stored, ParseRequest(std::move(row)));
-          const policy::Decision asked =
-              DecideFor(peer, by_referral ? pb::READ : pb::LIST,
-                        RequestResource(stored, *about), ctx.purpose(),
-                        !ctx.justification().empty(), call.now());
-          if (!asked.allowed) continue;
-
-          rec::CaseFile view;
-          *view.mutable_subject() = about->file.subject();
-          view.mutable_referral()->set_referral_ref(about->row.ref);
-          *view.mutable_information_request() =
-              stored.exchange.information_request();
-          view.mutable_information_request()->set_state(
-              StateAt(stored.row, call.now()));
-          asked.fields().Apply(&view);
-          if (stored.exchange.has_information_response()) {
-            // The answer, as the policy releases it from the answering
-            // partner.
-            rec::CaseFile answer;
-            *answer.mutable_information_response() =
-                stored.exchange.information_response();
-            const policy::Decision given = DecideFor(
-                peer, pb::READ,
-                AnswerResource(stored, *about, answer.information_response()),
-                ctx.purpose(), !ctx.justification().empty(), call.now());
-            given.fields().Apply(&answer);
-            if (answer.has_information_response()) {
-              *view.mutable_information_response() =
-                  std::move(*answer.mutable_information_response());
-              answers_released = true;
-            }
-          }
-          *response->add_requests() = std::move(view);
+          std::optional<rec::CaseFile> view =
+              InformationView(peer, by_referral ? pb::READ : pb::LIST,
+                              ctx.purpose(), !ctx.justification().empty(),
+                              stored, *about, call.now(), &answers_released);
+          if (!view.has_value()) continue;
+          *response->add_requests() = std::move(*view);
           if (!first_request.has_value()) {
             first_request = std::move(stored);
             first_referral = about;

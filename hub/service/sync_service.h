@@ -1,0 +1,56 @@
+// SyncService (SPEC P24, issue 8; docs/offline.md): what a partner's device
+// may hold offline. Pull compares the device's cursor (the version of every
+// item it holds) with what the policy lets the caller hold now, and streams
+// the difference: new or changed items first checked one by one by the
+// policy, then purge orders for what the device must delete. The whole
+// answer is decided, and its audit event committed, before the first batch
+// leaves. Thread-safe.
+#ifndef HUB_SERVICE_SYNC_SERVICE_H_
+#define HUB_SERVICE_SYNC_SERVICE_H_
+
+#include <vector>
+
+#include "hub/audit/audit_log.h"
+#include "hub/service/call_runner.h"
+#include "hub/store/record_store.h"
+#include "proto/hub.grpc.pb.h"
+
+namespace hub::service {
+
+class SyncService final : public prevent::hub::v1::SyncService::Service {
+ public:
+  // Most items and purge orders one pull carries; a device with more to
+  // change is told to pull again (SyncBatch.more).
+  static constexpr int kMaxChangesPerPull = 500;
+
+  // All must outlive the service.
+  SyncService(const CallRunner* runner, store::RecordStore* store,
+              audit::AuditLog* log)
+      : runner_(runner), store_(store), log_(log) {}
+
+  grpc::Status Pull(
+      grpc::ServerContext* context,
+      const prevent::hub::v1::PullRequest* request,
+      grpc::ServerWriter<prevent::hub::v1::SyncBatch>* writer) override;
+
+ private:
+  // What the caller may hold now: items, and the briefings whose copies
+  // ended (purge orders the device must attest, held or not).
+  struct View {
+    std::vector<prevent::hub::v1::SyncItem> items;
+    std::vector<prevent::hub::v1::PurgeOrder> ended;
+  };
+
+  absl::Status AddReferrals(const Call& call, View& view);
+  absl::Status AddInformationRequests(const Call& call, View& view);
+  absl::Status AddBriefings(const Call& call, View& view,
+                            store::RecordWrite& write);
+
+  const CallRunner* const runner_;
+  store::RecordStore* const store_;
+  audit::AuditLog* const log_;
+};
+
+}  // namespace hub::service
+
+#endif  // HUB_SERVICE_SYNC_SERVICE_H_
