@@ -146,19 +146,31 @@ absl::Status AuditTrust::CheckExtends(
       "histories (a fork); report it to your DPO"));
 }
 
+uint64_t AuditTrust::known_tree_size() const {
+  return parsed_.empty() ? 0 : parsed_.back().tree_size;
+}
+
+absl::Status AuditTrust::RolledBack() const {
+  return absl::DataLossError(absl::StrCat(
+      "the hub's audit log holds fewer events than the checkpoint you hold (",
+      Describe(parsed_.back()),
+      "): it was rolled back or replaced; report it to your DPO"));
+}
+
 absl::StatusOr<audit::Checkpoint> AuditTrust::Refresh(HubClient& client) {
-  const uint64_t known = parsed_.empty() ? 0 : parsed_.back().tree_size;
   absl::StatusOr<prevent::records::v1::AuditProof> answer =
-      client.GetCheckpoint(known);
-  if (absl::IsOutOfRange(answer.status())) {
-    return absl::DataLossError(absl::StrCat(
-        "the hub's audit log holds fewer events than the checkpoint you hold (",
-        Describe(parsed_.back()),
-        "): it was rolled back or replaced; report it to your DPO"));
+      client.GetCheckpoint(known_tree_size());
+  if (absl::IsOutOfRange(answer.status()) && !parsed_.empty()) {
+    return RolledBack();
   }
   if (!answer.ok()) return answer.status();
-  audit::SignedCheckpoint latest_signed{answer->checkpoint(),
-                                        answer->signature()};
+  return Accept(*answer);
+}
+
+absl::StatusOr<audit::Checkpoint> AuditTrust::Accept(
+    const prevent::records::v1::AuditProof& answer) {
+  audit::SignedCheckpoint latest_signed{answer.checkpoint(),
+                                        answer.signature()};
   absl::StatusOr<audit::Checkpoint> latest =
       audit::VerifyCheckpoint(latest_signed, key_);
   if (!latest.ok()) {
@@ -168,7 +180,7 @@ absl::StatusOr<audit::Checkpoint> AuditTrust::Refresh(HubClient& client) {
   }
   if (!parsed_.empty()) {
     ASSIGN_OR_RETURN(std::vector<audit::Hash> proof,
-                     ProofHashes(answer->hashes()));
+                     ProofHashes(answer.hashes()));
     RETURN_IF_ERROR(CheckExtends(parsed_.back(), *latest, proof));
   }
   if (parsed_.empty() || latest->tree_size > parsed_.back().tree_size) {

@@ -51,6 +51,20 @@ class AuditTrust {
   // client saw before; the hub's own errors otherwise.
   absl::StatusOr<audit::Checkpoint> Refresh(HubClient& client);
 
+  // The tree size of the latest checkpoint held; 0 if none.
+  uint64_t known_tree_size() const;
+
+  // Checks `answer` (a signed checkpoint with the proof that it extends
+  // known_tree_size(), as GetCheckpoint and a sync send it) as Refresh
+  // does, and keeps it.
+  absl::StatusOr<audit::Checkpoint> Accept(
+      const prevent::records::v1::AuditProof& answer);
+
+  // The DATA_LOSS error for a hub that refuses to prove its log extends the
+  // latest checkpoint held (OUT_OF_RANGE): its log was rolled back.
+  // REQUIRES: known_tree_size() > 0.
+  absl::Status RolledBack() const;
+
   // Refresh(), then proves every held checkpoint consistent with the latest
   // and every fetched event included in it. DATA_LOSS on any failure.
   absl::StatusOr<TrustReport> VerifyAll(HubClient& client);

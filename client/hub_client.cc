@@ -15,6 +15,8 @@ namespace hub::client {
 namespace {
 
 constexpr absl::Duration kCallTimeout = absl::Seconds(15);
+// A whole sync: up to SyncService's most changes per pull.
+constexpr absl::Duration kPullTimeout = absl::Seconds(120);
 
 void SetDeadline(grpc::ClientContext& context) {
   context.set_deadline(absl::ToChronoTime(absl::Now() + kCallTimeout));
@@ -31,7 +33,8 @@ HubClient::HubClient(std::string address,
       audit_(prevent::hub::v1::AuditService::NewStub(channel_)),
       referral_(prevent::hub::v1::ReferralService::NewStub(channel_)),
       deconfliction_(prevent::hub::v1::DeconflictionService::NewStub(channel_)),
-      briefing_(prevent::hub::v1::BriefingService::NewStub(channel_)) {}
+      briefing_(prevent::hub::v1::BriefingService::NewStub(channel_)),
+      sync_(prevent::hub::v1::SyncService::NewStub(channel_)) {}
 
 absl::StatusOr<std::unique_ptr<HubClient>> HubClient::Create(
     const prevent::config::v1::ClientProfile& profile,
@@ -361,6 +364,27 @@ HubClient::BriefingDeliveryStatus(
   grpc::Status status = briefing_->DeliveryStatus(&context, request, &response);
   if (!status.ok()) return Explain(status);
   return response;
+}
+
+absl::Status HubClient::Pull(
+    const prevent::hub::v1::PullRequest& request,
+    absl::FunctionRef<absl::Status(const prevent::hub::v1::SyncBatch&)> apply) {
+  grpc::ClientContext context;
+  context.set_deadline(absl::ToChronoTime(absl::Now() + kPullTimeout));
+  std::unique_ptr<grpc::ClientReader<prevent::hub::v1::SyncBatch>> reader =
+      sync_->Pull(&context, request);
+  prevent::hub::v1::SyncBatch batch;
+  while (reader->Read(&batch)) {
+    absl::Status applied = apply(batch);
+    if (!applied.ok()) {
+      context.TryCancel();
+      reader->Finish().ok();  // the stream's own status no longer matters
+      return applied;
+    }
+  }
+  grpc::Status status = reader->Finish();
+  if (!status.ok()) return Explain(status);
+  return absl::OkStatus();
 }
 
 }  // namespace hub::client

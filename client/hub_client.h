@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
@@ -98,6 +99,15 @@ class HubClient {
   BriefingDeliveryStatus(
       const prevent::hub::v1::BriefingDeliveryStatusRequest& request);
 
+  // Sync (SyncService): streams the changes to what this user may hold
+  // offline, calling `apply` on each batch in order. Stops at the first
+  // batch `apply` fails, returning its error; a stream cut off leaves the
+  // batches already applied, and a new Pull resumes from them.
+  absl::Status Pull(
+      const prevent::hub::v1::PullRequest& request,
+      absl::FunctionRef<absl::Status(const prevent::hub::v1::SyncBatch&)>
+          apply);
+
  private:
   HubClient(std::string address, std::shared_ptr<grpc::Channel> channel);
 
@@ -114,6 +124,7 @@ class HubClient {
   std::unique_ptr<prevent::hub::v1::ReferralService::Stub> referral_;
   std::unique_ptr<prevent::hub::v1::DeconflictionService::Stub> deconfliction_;
   std::unique_ptr<prevent::hub::v1::BriefingService::Stub> briefing_;
+  std::unique_ptr<prevent::hub::v1::SyncService::Stub> sync_;
 };
 
 }  // namespace hub::client

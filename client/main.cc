@@ -6,6 +6,7 @@
 //   hubctl --profile DIR deconflict [outcome] ...
 //   hubctl --profile DIR briefing publish|withdraw|list|read|ack|purge|status
 //   ...
+//   hubctl --profile DIR sync [--json] | outbox list|discard ...
 // Exit codes: 0 ok, 1 usage or local set-up, 2 refused or not found,
 // 3 hub unavailable, 4 integrity failure (see client/exit_codes.h).
 #include <grpc/support/log.h>
@@ -20,8 +21,10 @@
 #include "client/commands/briefing_command.h"
 #include "client/commands/command_env.h"
 #include "client/commands/deconflict_command.h"
+#include "client/commands/outbox_command.h"
 #include "client/commands/policy_explain_command.h"
 #include "client/commands/referral_command.h"
+#include "client/commands/sync_command.h"
 #include "client/commands/whoami_command.h"
 #include "client/exit_codes.h"
 
@@ -59,6 +62,8 @@ int main(int argc, char** argv) {
   hub::client::ReferralCommand referral(app);
   hub::client::DeconflictCommand deconflict(app);
   hub::client::BriefingCommand briefing(app);
+  hub::client::SyncCommand sync(app);
+  hub::client::OutboxCommand outbox(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -74,6 +79,8 @@ int main(int argc, char** argv) {
   if (referral.selected()) status = referral.Run(env);
   if (deconflict.selected()) status = deconflict.Run(env);
   if (briefing.selected()) status = briefing.Run(env);
+  if (sync.selected()) status = sync.Run(env);
+  if (outbox.selected()) status = outbox.Run(env);
   if (!status.ok()) {
     std::cerr << "hubctl: " << status.message() << "\n";
   }

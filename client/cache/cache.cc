@@ -188,7 +188,7 @@ Cache::~Cache() { sqlite3_close_v2(db_); }
 absl::Status Cache::Apply(
     absl::Span<const Item> items,
     absl::Span<const std::pair<std::string, std::string>> removed,
-    absl::string_view cursor) {
+    std::optional<absl::string_view> completed) {
   // Seal first: nothing is written unless every item could be sealed.
   std::vector<std::string> sealed;
   sealed.reserve(items.size());
@@ -224,9 +224,11 @@ absl::Status Cache::Apply(
       ok = drop.Step() == SQLITE_DONE;
     }
   }
-  ok = ok && PutMeta(db_, "cursor", cursor) &&
-       PutMeta(db_, "last_sync_ms",
-               absl::StrCat(absl::ToUnixMillis(clock_->Now())));
+  if (completed.has_value()) {
+    ok = ok && PutMeta(db_, "cursor", *completed) &&
+         PutMeta(db_, "last_sync_ms",
+                 absl::StrCat(absl::ToUnixMillis(clock_->Now())));
+  }
   if (!ok) {
     absl::Status error = Error(db_, "cannot apply a sync batch", path_);
     sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -239,11 +241,18 @@ absl::StatusOr<std::string> Cache::Cursor() {
   return GetMeta(db_, "cursor").value_or("");
 }
 
-absl::Status Cache::CheckFresh() {
+absl::Time Cache::LastSync() {
   int64_t last_ms = 0;
   std::optional<std::string> last = GetMeta(db_, "last_sync_ms");
-  if (!last.has_value() || !absl::SimpleAtoi(*last, &last_ms) ||
-      clock_->Now() >= absl::FromUnixMillis(last_ms) + offline_ttl_) {
+  if (!last.has_value() || !absl::SimpleAtoi(*last, &last_ms)) {
+    return absl::InfinitePast();
+  }
+  return absl::FromUnixMillis(last_ms);
+}
+
+absl::Status Cache::CheckFresh() {
+  const absl::Time last = LastSync();
+  if (last == absl::InfinitePast() || clock_->Now() >= last + offline_ttl_) {
     return absl::FailedPreconditionError(absl::StrCat(
         "the offline cache has not been synced for ",
         absl::FormatDuration(offline_ttl_),
@@ -293,6 +302,41 @@ absl::StatusOr<std::vector<Cache::Item>> Cache::List(absl::string_view kind) {
     absl::StatusOr<std::optional<Item>> item = Get(kind, id);
     if (!item.ok()) return item.status();
     if (item->has_value()) items.push_back(std::move(**item));
+  }
+  return items;
+}
+
+absl::StatusOr<std::vector<Cache::Item>> Cache::Held() {
+  std::vector<Item> items;
+  std::vector<std::pair<std::string, std::string>> damaged;
+  {
+    Stmt s(db_,
+           "SELECT kind, id, sealed, expires_ms FROM items ORDER BY kind, id");
+    if (!s.ok()) return Error(db_, "cannot read", path_);
+    int rc;
+    while ((rc = s.Step()) == SQLITE_ROW) {
+      Item item;
+      item.kind = s.ColumnBytes(0);
+      item.id = s.ColumnBytes(1);
+      absl::StatusOr<std::string> value =
+          key_.Open(s.ColumnBytes(2), RowKey(item.kind, item.id));
+      if (!value.ok()) {
+        // A copy of the hub's: dropped, so the sync sends it again.
+        damaged.emplace_back(std::move(item.kind), std::move(item.id));
+        continue;
+      }
+      item.value = std::move(*value);
+      const int64_t expires_ms = s.ColumnInt(3);
+      item.expires_at = expires_ms == INT64_MAX
+                            ? absl::InfiniteFuture()
+                            : absl::FromUnixMillis(expires_ms);
+      items.push_back(std::move(item));
+    }
+    if (rc != SQLITE_DONE) return Error(db_, "cannot read", path_);
+  }
+  if (!damaged.empty()) {
+    absl::Status dropped = Apply({}, damaged);
+    if (!dropped.ok()) return dropped;
   }
   return items;
 }

@@ -55,16 +55,29 @@ class Cache {
   Cache& operator=(const Cache&) = delete;
 
   // Applies one batch of a sync: stores `items` (replacing any with the
-  // same kind and id), removes `removed` (kind, id), records `cursor` as
-  // where the next sync resumes and now as the last successful sync. All or
-  // nothing.
+  // same kind and id) and removes `removed` (kind, id), all or nothing. The
+  // items held are the sync's cursor, so it advances with the batch. With
+  // `completed` (the last batch of a sync), also records now as the last
+  // successful sync, which restarts the offline TTL, and `*completed` as
+  // what Cursor() returns.
   absl::Status Apply(
       absl::Span<const Item> items,
       absl::Span<const std::pair<std::string, std::string>> removed,
-      absl::string_view cursor);
+      std::optional<absl::string_view> completed = std::nullopt);
 
-  // Where the next sync resumes ("" before the first).
+  // What the last completed sync recorded ("" before the first).
   absl::StatusOr<std::string> Cursor();
+
+  // Every item held, expired or not and however long since the last sync:
+  // what the next sync tells the hub this device holds. An item that no
+  // longer opens (altered on disk) is deleted, so the sync sends it again.
+  absl::StatusOr<std::vector<Item>> Held();
+
+  // The last successful sync; InfinitePast if none.
+  absl::Time LastSync();
+
+  // The key that seals the cache, which also seals the outbox beside it.
+  const DataKey& key() const { return key_; }
 
   // The item (kind, id); nullopt if none or expired. FAILED_PRECONDITION
   // once the offline TTL has passed since the last successful sync.

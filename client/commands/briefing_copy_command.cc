@@ -5,6 +5,8 @@
 #include "client/commands/briefing_text.h"
 #include "client/commands/print_json.h"
 #include "client/hub_client.h"
+#include "client/offline/device_store.h"
+#include "client/offline/queued_writes.h"
 #include "client/profile.h"
 #include "common/sha256.h"
 #include "common/status_macros.h"
@@ -45,20 +47,7 @@ absl::Status BriefingCopyCommand::Run(const CommandEnv& env) const {
   ASSIGN_OR_RETURN(api::RequestContext context, context_.Resolve(*client));
   std::ostream& out = *env.out;
 
-  if (action_ == kAttestPurge) {
-    api::AttestPurgeRequest request;
-    *request.mutable_context() = context;
-    request.set_briefing_id(id_);
-    ASSIGN_OR_RETURN(api::AttestPurgeResponse answer,
-                     client->AttestBriefingPurge(request));
-    if (json_) {
-      RETURN_IF_ERROR(PrintJson(answer, out));
-    } else {
-      out << "attested the purge of briefing " << answer.briefing_id() << " at "
-          << FormatUtc(answer.purge_attested_at()) << "\n";
-    }
-    return CheckHubAuditLog(profile, env.profile_dir, *client);
-  }
+  if (action_ == kAttestPurge) return Purge(env, profile, *client, context);
 
   ASSIGN_OR_RETURN(std::optional<rec::BriefingListing> listing,
                    FindBriefingListing(*client, context, id_));
@@ -89,6 +78,38 @@ absl::Status BriefingCopyCommand::Run(const CommandEnv& env) const {
         << "; `hubctl briefing read " << answer.briefing_id() << "` shows it\n";
   }
   return CheckHubAuditLog(profile, env.profile_dir, *client);
+}
+
+absl::Status BriefingCopyCommand::Purge(
+    const CommandEnv& env, const prevent::config::v1::ClientProfile& profile,
+    HubClient& client, const api::RequestContext& context) const {
+  std::ostream& out = *env.out;
+  // The copy on this device goes first; the attestation follows it.
+  std::optional<DeviceStore> device;
+  if (!profile.cache_path().empty()) {
+    ASSIGN_OR_RETURN(device, UnlockDeviceStore(profile, env.clock));
+    RETURN_IF_ERROR(device->cache->Apply({}, {{"briefing", id_}}));
+    if (!json_) out << "deleted this device's copy of briefing " << id_ << "\n";
+  }
+  api::AttestPurgeRequest request = AttestationFor(id_);
+  request.mutable_context()->set_justification(context.justification());
+  absl::StatusOr<api::AttestPurgeResponse> answer =
+      client.AttestBriefingPurge(request);
+  if (Unreachable(answer.status()) && device.has_value()) {
+    RETURN_IF_ERROR(
+        QueueAttestation(*device->outbox, request, env.clock->Now()));
+    return absl::UnavailableError(
+        absl::StrCat(answer.status().message(),
+                     "\nqueued; will send on next sync (hubctl sync)"));
+  }
+  if (!answer.ok()) return answer.status();
+  if (json_) {
+    RETURN_IF_ERROR(PrintJson(*answer, out));
+  } else {
+    out << "attested the purge of briefing " << answer->briefing_id() << " at "
+        << FormatUtc(answer->purge_attested_at()) << "\n";
+  }
+  return CheckHubAuditLog(profile, env.profile_dir, client);
 }
 
 }  // namespace hub::client

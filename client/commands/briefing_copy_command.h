@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "client/commands/command_env.h"
 #include "client/commands/context_options.h"
+#include "client/hub_client.h"
 
 namespace hub::client {
 
@@ -25,6 +26,13 @@ class BriefingCopyCommand {
   absl::Status Run(const CommandEnv& env) const;
 
  private:
+  // `purge`: deletes this device's copy, then attests it (queued if the
+  // hub cannot be reached).
+  absl::Status Purge(const CommandEnv& env,
+                     const prevent::config::v1::ClientProfile& profile,
+                     HubClient& client,
+                     const prevent::hub::v1::RequestContext& context) const;
+
   const Action action_;
   CLI::App* command_;
   ContextOptions context_;

@@ -11,6 +11,7 @@
 #include "absl/status/status.h"
 #include "client/commands/command_env.h"
 #include "client/commands/context_options.h"
+#include "proto/config.pb.h"
 
 namespace hub::client {
 
@@ -23,6 +24,12 @@ class BriefingReadCommand {
   absl::Status Run(const CommandEnv& env) const;
 
  private:
+  // The copy in the offline cache, when the hub cannot be reached
+  // (`unreachable`); that error, saying why, if there is no readable copy.
+  absl::Status ReadOffline(const CommandEnv& env,
+                           const prevent::config::v1::ClientProfile& profile,
+                           const absl::Status& unreachable) const;
+
   CLI::App* command_;
   ContextOptions context_;
   std::string id_;

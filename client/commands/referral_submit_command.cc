@@ -6,6 +6,7 @@
 #include "client/commands/referral_file.h"
 #include "client/commands/request_id.h"
 #include "client/hub_client.h"
+#include "client/offline/queued_writes.h"
 #include "client/profile.h"
 #include "common/clock.h"
 #include "common/status_macros.h"
@@ -61,6 +62,11 @@ absl::Status ReferralSubmitCommand::Run(const CommandEnv& env) const {
   *request.mutable_submission() = std::move(submission);
   absl::StatusOr<prevent::hub::v1::SubmitReferralResponse> answer =
       client->SubmitReferral(request);
+  if (Unreachable(answer.status())) {
+    // Offline: kept in the outbox and sent, once, by the next `hubctl sync`.
+    return QueueForSync(profile, env.clock, kSubmitReferralMethod, request,
+                        request_id, "referral submit", answer.status());
+  }
   if (!answer.ok()) return WithRetryHint(answer.status(), request_id);
 
   // The hub has taken the referral: say so before checking its audit log,

@@ -5,6 +5,7 @@
 #include "client/commands/print_json.h"
 #include "client/commands/request_id.h"
 #include "client/hub_client.h"
+#include "client/offline/queued_writes.h"
 #include "client/profile.h"
 #include "common/status_macros.h"
 
@@ -69,6 +70,12 @@ absl::Status ReferralTransitionCommand::Run(const CommandEnv& env) const {
   ASSIGN_OR_RETURN(*request.mutable_context(), context_.Resolve(*client));
   absl::StatusOr<prevent::hub::v1::TransitionReferralResponse> answer =
       client->TransitionReferral(request);
+  if (Unreachable(answer.status())) {
+    // Offline: kept in the outbox and sent, once, by the next `hubctl sync`.
+    return QueueForSync(profile, env.clock, kTransitionReferralMethod, request,
+                        request.context().request_id(), "referral transition",
+                        answer.status());
+  }
   if (!answer.ok()) {
     return WithRetryHint(answer.status(), request.context().request_id());
   }
