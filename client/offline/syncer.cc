@@ -160,7 +160,14 @@ absl::Status Syncer::Pull(const SyncOptions& options, SyncSummary& summary) {
           }
           std::vector<Cache::Item> items;
           items.reserve(batch.items_size());
+          std::vector<std::pair<std::string, std::string>> removed;
           for (const api::SyncItem& item : batch.items()) {
+            // Already past its expiry on this device's clock: not kept.
+            if (item.has_expires_at() &&
+                TimeOf(item.expires_at()) <= clock_->Now()) {
+              removed.emplace_back(KindName(item.kind()), item.id());
+              continue;
+            }
             Cache::Item& out = items.emplace_back();
             out.kind = KindName(item.kind());
             out.id = item.id();
@@ -169,7 +176,6 @@ absl::Status Syncer::Pull(const SyncOptions& options, SyncSummary& summary) {
               out.expires_at = TimeOf(item.expires_at());
             }
           }
-          std::vector<std::pair<std::string, std::string>> removed;
           for (const api::PurgeOrder& order : batch.purges()) {
             removed.emplace_back(KindName(order.kind()), order.id());
           }
