@@ -684,6 +684,9 @@ WellFormedRequests(const std::string& referral_ref, absl::Time due_by) {
   delivery->set_briefing_id(briefing);
   requests["/prevent.hub.v1.BriefingService/DeliveryStatus"] =
       std::move(delivery);
+  // A first sync: the device holds nothing.
+  requests["/prevent.hub.v1.SyncService/Pull"] =
+      std::make_unique<prevent::hub::v1::PullRequest>();
   return requests;
 }
 
