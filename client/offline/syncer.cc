@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "client/offline/queued_writes.h"
@@ -137,6 +138,12 @@ absl::Status Syncer::Pull(const SyncOptions& options, SyncSummary& summary) {
     const uint64_t known = trust_ != nullptr ? trust_->known_tree_size() : 0;
     request.mutable_cursor()->set_known_tree_size(known);
     request.set_batch_size(options.batch_size);
+    // What a purge order deletes from this device (it may also order the
+    // attestation of a copy the device never held).
+    absl::flat_hash_set<std::pair<int, std::string>> held;
+    for (const api::HeldItem& h : request.cursor().held()) {
+      held.emplace(h.kind(), h.id());
+    }
     int batches = 0;
     int applied = 0;
     absl::Status pulled =
@@ -190,7 +197,11 @@ absl::Status Syncer::Pull(const SyncOptions& options, SyncSummary& summary) {
           applied += batch.items_size() + batch.purges_size();
           summary.set_applied(summary.applied() + batch.items_size() +
                               batch.purges_size());
-          summary.set_purged(summary.purged() + batch.purges_size());
+          for (const api::PurgeOrder& order : batch.purges()) {
+            if (held.contains({order.kind(), order.id()})) {
+              summary.set_purged(summary.purged() + 1);
+            }
+          }
           if (options.progress) options.progress(applied, batch.total());
           more = batch.last() && batch.more();
           if (options.stop_after_batches > 0 &&

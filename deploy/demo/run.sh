@@ -16,6 +16,8 @@ build=${HUB_BUILD_DIR:-$root/build}
 hubd=$build/hub/hubd
 hubctl=$build/client/hubctl
 policy=$root/deploy/demo/partnership.textproto
+# Each demo user's offline cache is sealed under this (fictional) passphrase.
+export HUBCTL_PASSPHRASE=${HUBCTL_PASSPHRASE:-demo passphrase, not for real use}
 
 running() { [ -f "$demo/hubd.pid" ] && kill -0 "$(cat "$demo/hubd.pid")" 2>/dev/null; }
 
@@ -108,6 +110,7 @@ walkthrough() {
   story1
   story2
   story3
+  story5
   story4
 }
 
@@ -274,6 +277,60 @@ story3() {
   briefing u-nurse read "$id" || echo "(exit $?: not found)"
   echo "# AQ5: the coordinator sees each copy's state and who has not acknowledged"
   briefing u-hokoro status "$id"
+  echo
+  story3_briefing=$id
+}
+
+# Story 5: the offline client (docs/offline.md). The NHS lead submits while
+# the hub is down and syncs when it is back; the school DSL's device keeps a
+# briefing for offline reading and purges it, with an attestation, when it
+# expires.
+story5() {
+  ctl() {
+    local user=$1
+    shift
+    echo "-- hubctl --profile .demo/profiles/$user $*"
+    "$hubctl" --profile "$demo/profiles/$user" "$@"
+  }
+  restart_hub() {
+    hubd_start "$hubd" "$demo/hub.textproto" "$demo/hubd.log" "$demo/hubd.pid"
+    echo "$HUBD_ADDR" >"$demo/hub.addr"
+    sed -i "s/^hub_address: .*/hub_address: \"$HUBD_ADDR\"/" "$demo"/profiles/*/profile.textproto
+  }
+  echo "== Story 5: working offline"
+  echo "# The school DSL's device syncs: her referrals' status and the briefings she accepted"
+  ctl u-rcaldwell sync
+  echo "# The hub goes down (a clinic with no network, a school on a bad line)"
+  hubd_stop "$demo/hubd.pid"
+  echo "# The NHS Prevent lead submits anyway: the referral is sealed in the outbox (exit 3)"
+  ctl u-drwhit referral submit "$root/deploy/demo/referrals/000160-dana-holt.textproto" \
+    --request-id demo-000160 || echo "(exit $?: queued for the next sync)"
+  ctl u-drwhit outbox list
+  echo "# The DSL reads the CTLP briefing from her device's encrypted cache"
+  ctl u-rcaldwell briefing read "$story3_briefing" | tail -n 3
+  echo "# The hub is back: sync sends the queued referral (once), then brings the cache up to date"
+  restart_hub
+  ctl u-drwhit sync
+  echo "# A second sync sends nothing again: the hub holds one referral for request demo-000160"
+  ctl u-drwhit sync
+  ctl u-drwhit referral list
+  echo "# An incident briefing for schools, expiring in a few seconds"
+  local expires id
+  expires=$(($(date +%s) + 6))
+  sed "s/EXPIRES/$expires/" "$root/deploy/demo/briefings/incident-template.textproto" \
+    >"$demo/incident.textproto"
+  id=$("$hubctl" --profile "$demo/profiles/u-ctlpown" briefing publish "$demo/incident.textproto" \
+    --request-id demo-incident-1 --json | sed -n 's/.*"briefing_id": *"\([^"]*\)".*/\1/p')
+  echo "published incident briefing $id, expiring $(date -u -d "@$expires" +%FT%TZ)"
+  ctl u-rcaldwell briefing ack "$id" --accept >/dev/null
+  ctl u-rcaldwell sync
+  echo "# (waiting for the incident briefing to expire)"
+  while [ "$(date +%s)" -le "$expires" ]; do sleep 1; done
+  echo "# The next sync deletes the expired copy and attests the purge to the hub"
+  ctl u-rcaldwell sync
+  ctl u-rcaldwell briefing read "$id" || echo "(exit $?: expired and purged)"
+  echo "# AQ5: the CTLP owner sees the school's copy purged and attested"
+  ctl u-ctlpown briefing status "$id"
   echo
 }
 
