@@ -350,6 +350,57 @@ TEST_F(OfflineSyncTest, ACorruptQueuedWriteIsQuarantinedAndTheRestGo) {
   EXPECT_EQ(quarantined->size(), 1u);
 }
 
+// P24: a school's devices hold only their referrals' status and the
+// schools' briefing; an information request addressed to the school stays
+// online, while the NHS lead's device holds the one addressed to the trust.
+TEST_F(OfflineSyncTest, ASchoolDeviceHoldsNoInformationRequests) {
+  StartHub();
+  std::string ref;
+  ASSERT_NO_FATAL_FAILURE(
+      SubmitOk("u-drwhit", AdultSubmission(), "channel-1", &ref));
+  ASSERT_TRUE(
+      Transition("u-hokoro", Move(ref, pb::PREVENT_SCREENING, pb::SCREENING))
+          .ok());
+  api::TransitionReferralRequest gate =
+      Move(ref, pb::PREVENT_GATEWAY_DECONFLICTION, pb::POLICE_GATEWAY);
+  gate.mutable_context()->set_justification("Gateway assessment");
+  ASSERT_TRUE(Transition("u-dsallenby", gate).ok());
+  ASSERT_NO_FATAL_FAILURE(DeconflictOk(ref, AdultSubmission(),
+                                       rec::PROCEED_TO_CHANNEL_INFO_GATHERING));
+  gate.set_to(pb::INFO_GATHERING);
+  gate.set_routing_outcome(rec::PROCEED_TO_CHANNEL_INFO_GATHERING);
+  gate.set_paf_summary_code("PAF-DEMO-7");
+  ASSERT_TRUE(Transition("u-dsallenby", gate).ok());
+  for (const char* partner : {"P-NHS1", "P-SCH1"}) {
+    api::RequestInformationRequest ask;
+    ask.mutable_context()->set_purpose(pb::CHANNEL_ASSESSMENT);
+    ask.mutable_context()->set_request_id(std::string("ask-") + partner);
+    ask.set_referral(ref);
+    ask.set_recipient_partner_id(partner);
+    ask.set_legal_gateway("CTSA 2015 s.38; UK GDPR Art 6(1)(e)");
+    auto* q = ask.add_questions();
+    q->set_q_id("Q1");
+    q->set_text("Is the subject known to your service?");
+    ask.set_due_by_unix_ms(absl::ToUnixMillis(clock_.Now() + absl::Hours(168)));
+    api::RequestInformationResponse asked;
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    grpc::Status status =
+        As("u-hokoro").RequestInformation(&context, ask, &asked);
+    ASSERT_TRUE(status.ok()) << partner << ": " << status.error_message();
+  }
+  ASSERT_THAT(SyncAs("u-drwhit"), IsOk());
+  ASSERT_THAT(SyncAs("u-rcaldwell"), IsOk());
+  int nhs_requests = 0;
+  for (const std::string& item : Held("u-drwhit")) {
+    nhs_requests += absl::StartsWith(item, "information_request/");
+  }
+  EXPECT_EQ(nhs_requests, 1);
+  for (const std::string& item : Held("u-rcaldwell")) {
+    EXPECT_FALSE(absl::StartsWith(item, "information_request/")) << item;
+  }
+}
+
 TEST_F(OfflineSyncTest, TheCacheHoldsNoPlaintextAndNeedsThePassphrase) {
   StartHub();
   std::string id = Publish(SampleBriefing(clock_.Now()));

@@ -123,6 +123,9 @@ absl::Status SyncService::AddReferrals(const Call& call, View& view) {
 
 absl::Status SyncService::AddInformationRequests(const Call& call, View& view) {
   const AuthenticatedPeer& peer = call.peer();
+  // P24: a school's devices hold only their own referrals' status and the
+  // schools' briefing, whatever the school may see online.
+  if (peer.partner->type() == pb::Partner::SCHOOL) return absl::OkStatus();
   ASSIGN_OR_RETURN(
       std::vector<store::InformationRequestRow> rows,
       store_->InformationRequestsForPartner(peer.partner->id(), kMaxPerKind));
