@@ -96,6 +96,42 @@ std::string ItemName(const api::SyncItem& item) {
                       "/", item.id());
 }
 
+// The batches of one pull: purge orders first, so a device cut off part-way
+// has forgotten what it must before it learns anything new, then items; at
+// most kMaxChangesPerPull in all, the last batch saying if more remain.
+// Names the items sent in *sent.
+std::vector<api::SyncBatch> Batches(std::vector<api::PurgeOrder> purges,
+                                    std::vector<api::SyncItem> changed,
+                                    int batch_size,
+                                    std::vector<std::string>* sent) {
+  const size_t max = SyncService::kMaxChangesPerPull;
+  const bool more = purges.size() + changed.size() > max;
+  if (purges.size() > max) purges.resize(max);
+  if (purges.size() + changed.size() > max) {
+    changed.resize(max - purges.size());
+  }
+  const int total = static_cast<int>(purges.size() + changed.size());
+  std::vector<api::SyncBatch> batches;
+  size_t next_purge = 0;
+  size_t next_item = 0;
+  do {
+    api::SyncBatch& batch = batches.emplace_back();
+    batch.set_total(total);
+    for (int n = 0; n < batch_size; ++n) {
+      if (next_purge < purges.size()) {
+        *batch.add_purges() = std::move(purges[next_purge++]);
+      } else if (next_item < changed.size()) {
+        sent->push_back(ItemName(changed[next_item]));
+        *batch.add_items() = std::move(changed[next_item++]);
+      } else {
+        break;
+      }
+    }
+  } while (next_purge < purges.size() || next_item < changed.size());
+  batches.back().set_more(more);
+  return batches;
+}
+
 }  // namespace
 
 absl::Status SyncService::AddReferrals(const Call& call, View& view) {
@@ -265,38 +301,13 @@ grpc::Status SyncService::Pull(grpc::ServerContext* context,
           order.set_reason(api::PurgeOrder::NO_LONGER_SHARED);
         }
 
-        // Purge orders first, so a device cut off mid-pull has forgotten
-        // what it must before it learns anything new.
-        const bool more = purges.size() + changed.size() > kMaxChangesPerPull;
-        if (purges.size() > kMaxChangesPerPull) {
-          purges.resize(kMaxChangesPerPull);
-        }
-        if (purges.size() + changed.size() > kMaxChangesPerPull) {
-          changed.resize(kMaxChangesPerPull - purges.size());
-        }
-        const int total = static_cast<int>(purges.size() + changed.size());
-        const int batch_size =
-            request->batch_size() == 0 ? kDefaultBatch : request->batch_size();
         std::vector<std::string> sent;
-        size_t next_purge = 0;
-        size_t next_item = 0;
-        do {
-          api::SyncBatch& batch = batches.emplace_back();
-          batch.set_total(total);
-          for (int n = 0; n < batch_size; ++n) {
-            if (next_purge < purges.size()) {
-              *batch.add_purges() = std::move(purges[next_purge++]);
-            } else if (next_item < changed.size()) {
-              sent.push_back(ItemName(changed[next_item]));
-              *batch.add_items() = std::move(changed[next_item++]);
-            } else {
-              break;
-            }
-          }
-        } while (next_purge < purges.size() || next_item < changed.size());
+        batches = Batches(
+            std::move(purges), std::move(changed),
+            request->batch_size() == 0 ? kDefaultBatch : request->batch_size(),
+            &sent);
         api::SyncBatch& last = batches.back();
         last.set_last(true);
-        last.set_more(more);
         ASSIGN_OR_RETURN(
             *last.mutable_checkpoint(),
             CheckpointProof(*log_, request->cursor().known_tree_size()));
