@@ -43,8 +43,9 @@ absl::StatusOr<std::string> SendQueued(
                      Parse<api::TransitionReferralRequest>(entry));
     ASSIGN_OR_RETURN(api::TransitionReferralResponse answer,
                      hub.TransitionReferral(request));
-    return absl::StrCat("moved ", request.referral(), " to ",
-                        prevent::policy::v1::ReferralState_Name(request.to()));
+    return absl::StrCat(
+        "moved ", answer.referral_ref(), " to ",
+        prevent::policy::v1::ReferralState_Name(answer.state()));
   }
   if (method == kAttestPurgeMethod) {
     ASSIGN_OR_RETURN(auto request, Parse<api::AttestPurgeRequest>(entry));
