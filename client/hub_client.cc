@@ -378,7 +378,7 @@ absl::Status HubClient::Pull(
     absl::Status applied = apply(batch);
     if (!applied.ok()) {
       context.TryCancel();
-      reader->Finish().ok();  // the stream's own status no longer matters
+      reader->Finish();  // the stream's own status no longer matters
       return applied;
     }
   }

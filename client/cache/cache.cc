@@ -188,7 +188,7 @@ Cache::~Cache() { sqlite3_close_v2(db_); }
 absl::Status Cache::Apply(
     absl::Span<const Item> items,
     absl::Span<const std::pair<std::string, std::string>> removed,
-    std::optional<absl::string_view> completed) {
+    Batch batch) {
   // Seal first: nothing is written unless every item could be sealed.
   std::vector<std::string> sealed;
   sealed.reserve(items.size());
@@ -224,10 +224,9 @@ absl::Status Cache::Apply(
       ok = drop.Step() == SQLITE_DONE;
     }
   }
-  if (completed.has_value()) {
-    ok = ok && PutMeta(db_, "cursor", *completed) &&
-         PutMeta(db_, "last_sync_ms",
-                 absl::StrCat(absl::ToUnixMillis(clock_->Now())));
+  if (batch == Batch::kLast) {
+    ok = ok && PutMeta(db_, "last_sync_ms",
+                       absl::StrCat(absl::ToUnixMillis(clock_->Now())));
   }
   if (!ok) {
     absl::Status error = Error(db_, "cannot apply a sync batch", path_);
@@ -235,10 +234,6 @@ absl::Status Cache::Apply(
     return error;
   }
   return Exec(db_, "COMMIT", path_);
-}
-
-absl::StatusOr<std::string> Cache::Cursor() {
-  return GetMeta(db_, "cursor").value_or("");
 }
 
 absl::Time Cache::LastSync() {
@@ -363,7 +358,7 @@ Cache::PurgeExpired() {
 absl::Status Cache::Wipe() {
   return Exec(db_,
               "BEGIN IMMEDIATE; DELETE FROM items; DELETE FROM meta WHERE "
-              "name IN ('cursor', 'last_sync_ms'); COMMIT; VACUUM;",
+              "name = 'last_sync_ms'; COMMIT; VACUUM;",
               path_);
 }
 

@@ -54,19 +54,18 @@ class Cache {
   Cache(const Cache&) = delete;
   Cache& operator=(const Cache&) = delete;
 
+  // Which batch of a sync Apply is given.
+  enum class Batch { kPart, kLast };
+
   // Applies one batch of a sync: stores `items` (replacing any with the
   // same kind and id) and removes `removed` (kind, id), all or nothing. The
-  // items held are the sync's cursor, so it advances with the batch. With
-  // `completed` (the last batch of a sync), also records now as the last
-  // successful sync, which restarts the offline TTL, and `*completed` as
-  // what Cursor() returns.
+  // items held are the sync's cursor, so it advances with the batch. The
+  // last batch also records now as the last successful sync, which restarts
+  // the offline TTL.
   absl::Status Apply(
       absl::Span<const Item> items,
       absl::Span<const std::pair<std::string, std::string>> removed,
-      std::optional<absl::string_view> completed = std::nullopt);
-
-  // What the last completed sync recorded ("" before the first).
-  absl::StatusOr<std::string> Cursor();
+      Batch batch = Batch::kPart);
 
   // Every item held, expired or not and however long since the last sync:
   // what the next sync tells the hub this device holds. An item that no
@@ -92,7 +91,8 @@ class Cache {
   absl::StatusOr<std::vector<std::pair<std::string, std::string>>>
   PurgeExpired();
 
-  // Removes every item and the cursor (revocation, remote wipe).
+  // Removes every item and the time of the last sync (revocation, remote
+  // wipe).
   absl::Status Wipe();
 
  private:

@@ -54,7 +54,7 @@ TEST_F(CacheTest, HoldsNoPlaintextAndReopensOnlyWithThePassphrase) {
     ASSERT_THAT(cache, IsOk());
     ASSERT_THAT((*cache)->Apply(
                     {Briefing("B-1", "CANARY-SCHOOLS-TEXT", absl::Hours(24))},
-                    {}, "cursor-1"),
+                    {}, Cache::Batch::kLast),
                 IsOk());
   }
   EXPECT_THAT(FileBytes(), Not(HasSubstr("CANARY")));
@@ -62,7 +62,7 @@ TEST_F(CacheTest, HoldsNoPlaintextAndReopensOnlyWithThePassphrase) {
                                             HasSubstr("passphrase is wrong")));
   auto cache = Open("correct horse");
   ASSERT_THAT(cache, IsOk());
-  EXPECT_EQ(*(*cache)->Cursor(), "cursor-1");
+  EXPECT_EQ((*cache)->LastSync(), clock_.Now());
   auto item = (*cache)->Get("briefing", "B-1");
   ASSERT_THAT(item, IsOk());
   ASSERT_TRUE(item->has_value());
@@ -74,7 +74,7 @@ TEST_F(CacheTest, ExpiredItemsAreUnreadableAndPurgedForAttestation) {
   ASSERT_THAT(cache, IsOk());
   ASSERT_THAT((*cache)->Apply({Briefing("B-1", "one", absl::Hours(1)),
                                Briefing("B-2", "two", absl::Hours(10))},
-                              {}, "c"),
+                              {}, Cache::Batch::kLast),
               IsOk());
   clock_.Advance(absl::Hours(1));
   EXPECT_FALSE((*cache)->Get("briefing", "B-1")->has_value());
@@ -91,16 +91,18 @@ TEST_F(CacheTest, ExpiredItemsAreUnreadableAndPurgedForAttestation) {
 TEST_F(CacheTest, NothingIsReadableOnceTheOfflineTtlPassesUntilTheNextSync) {
   auto cache = Open("pw");
   ASSERT_THAT(cache, IsOk());
-  ASSERT_THAT(
-      (*cache)->Apply({Briefing("B-1", "one", absl::Hours(200))}, {}, "c1"),
-      IsOk());
+  ASSERT_THAT((*cache)->Apply({Briefing("B-1", "one", absl::Hours(200))}, {},
+                              Cache::Batch::kLast),
+              IsOk());
   clock_.Advance(Cache::kDefaultOfflineTtl);
   EXPECT_THAT((*cache)->Get("briefing", "B-1"),
               StatusIs(absl::StatusCode::kFailedPrecondition,
                        HasSubstr("hubctl sync")));
   EXPECT_THAT((*cache)->List("briefing"),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("")));
-  ASSERT_THAT((*cache)->Apply({}, {}, "c2"), IsOk());  // a sync succeeded
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("hubctl sync")));
+  ASSERT_THAT((*cache)->Apply({}, {}, Cache::Batch::kLast),
+              IsOk());  // a sync succeeded
   EXPECT_TRUE((*cache)->Get("briefing", "B-1")->has_value());
 }
 
@@ -109,15 +111,17 @@ TEST_F(CacheTest, RemovalsAndWipe) {
   ASSERT_THAT(cache, IsOk());
   ASSERT_THAT((*cache)->Apply({Briefing("B-1", "one", absl::Hours(5)),
                                Briefing("B-2", "two", absl::Hours(5))},
-                              {}, "c1"),
+                              {}, Cache::Batch::kLast),
               IsOk());
-  ASSERT_THAT((*cache)->Apply({}, {{"briefing", "B-1"}}, "c2"), IsOk());
+  ASSERT_THAT((*cache)->Apply({}, {{"briefing", "B-1"}}, Cache::Batch::kLast),
+              IsOk());
   EXPECT_FALSE((*cache)->Get("briefing", "B-1")->has_value());
   EXPECT_TRUE((*cache)->Get("briefing", "B-2")->has_value());
   ASSERT_THAT((*cache)->Wipe(), IsOk());
-  EXPECT_EQ(*(*cache)->Cursor(), "");
+  EXPECT_EQ((*cache)->LastSync(), absl::InfinitePast());
   EXPECT_THAT((*cache)->Get("briefing", "B-2"),
-              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("")));
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("hubctl sync")));
 }
 
 TEST_F(CacheTest, AnItemMovedToAnotherRowDoesNotOpen) {
@@ -125,7 +129,7 @@ TEST_F(CacheTest, AnItemMovedToAnotherRowDoesNotOpen) {
   ASSERT_THAT(cache, IsOk());
   ASSERT_THAT((*cache)->Apply({Briefing("B-1", "one", absl::Hours(5)),
                                Briefing("B-2", "two", absl::Hours(5))},
-                              {}, "c1"),
+                              {}, Cache::Batch::kLast),
               IsOk());
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);

@@ -148,7 +148,6 @@ absl::Status Syncer::Pull(const SyncOptions& options, SyncSummary& summary) {
     int applied = 0;
     absl::Status pulled =
         hub_->Pull(request, [&](const api::SyncBatch& batch) -> absl::Status {
-          std::optional<std::string> completed;
           if (batch.last()) {
             // The log the hub signs now must extend what this device saw.
             uint64_t tree_size = 0;
@@ -163,7 +162,6 @@ absl::Status Syncer::Pull(const SyncOptions& options, SyncSummary& summary) {
               tree_size = parsed->tree_size;
             }
             summary.set_audit_tree_size(tree_size);
-            completed = absl::StrCat(tree_size);
           }
           std::vector<Cache::Item> items;
           items.reserve(batch.items_size());
@@ -186,11 +184,9 @@ absl::Status Syncer::Pull(const SyncOptions& options, SyncSummary& summary) {
           for (const api::PurgeOrder& order : batch.purges()) {
             removed.emplace_back(KindName(order.kind()), order.id());
           }
-          RETURN_IF_ERROR(
-              cache.Apply(items, removed,
-                          completed.has_value()
-                              ? std::optional<absl::string_view>(*completed)
-                              : std::nullopt));
+          RETURN_IF_ERROR(cache.Apply(
+              items, removed,
+              batch.last() ? Cache::Batch::kLast : Cache::Batch::kPart));
           for (const api::PurgeOrder& order : batch.purges()) {
             if (order.attest()) RETURN_IF_ERROR(QueueAttestation(order.id()));
           }
