@@ -88,7 +88,7 @@ using hub::store::SqliteStore;
 // Bump when the population or the index changes, so that a kept database
 // from before is rebuilt rather than measured.
 constexpr absl::string_view kVersion = "v1";
-constexpr uint64_t kSeed = 20261122;
+constexpr uint64_t kSeed = hub::bench::kBenchPopulationSeed;
 constexpr int kBatch = 10000;  // subjects per AddMatchEntries transaction
 
 struct Sizes {

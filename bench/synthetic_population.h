@@ -19,6 +19,10 @@
 
 namespace hub::bench {
 
+// The seed deconfliction_bench builds its index from; hub_bench draws its
+// deconfliction queries from the same population.
+inline constexpr uint64_t kBenchPopulationSeed = 20261122;
+
 // One generated person, as a referral records them.
 struct SyntheticPerson {
   int64_t index = 0;        // position in the population, from 0

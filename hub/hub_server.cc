@@ -3,8 +3,6 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
-#include <grpcpp/security/tls_certificate_provider.h>
-#include <grpcpp/security/tls_credentials_options.h>
 #include <grpcpp/server_builder.h>
 
 #include "absl/strings/str_cat.h"
@@ -19,6 +17,7 @@
 #include "hub/audit/pseudonymizer.h"
 #include "hub/deconfliction/match_index.h"
 #include "hub/deconfliction/matcher.h"
+#include "hub/mutual_tls.h"
 #include "hub/service/audit_service.h"
 #include "hub/service/briefing_service.h"
 #include "hub/service/call_auditor.h"
@@ -233,17 +232,8 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
   // The TLS layer requires a client certificate chaining to the partnership
   // CA (gRPC's default floor is TLS 1.2); the auth processor then identifies
   // the principal on every call, for every service.
-  auto certificates =
-      std::make_shared<grpc::experimental::StaticDataCertificateProvider>(
-          ca_pem, std::vector<grpc::experimental::IdentityKeyCertPair>{
-                      {key_pem, cert_pem}});
-  grpc::experimental::TlsServerCredentialsOptions tls(certificates);
-  tls.watch_root_certs();
-  tls.watch_identity_key_cert_pairs();
-  tls.set_cert_request_type(
-      GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
   std::shared_ptr<grpc::ServerCredentials> credentials =
-      grpc::experimental::TlsServerCredentials(tls);
+      MutualTlsServerCredentials(ca_pem, key_pem, cert_pem);
   credentials->SetAuthMetadataProcessor(
       std::make_shared<service::PeerAuthProcessor>(
           parts->identity.get(), parts->auditor.get(), clock));

@@ -31,11 +31,11 @@ constexpr char kPull[] = "/prevent.hub.v1.SyncService/Pull";
 
 constexpr int kDefaultBatch = 50;
 constexpr int kMaxBatch = 500;
-constexpr int kMaxHeld = 5000;
+constexpr int kMaxHeld = 30000;
 constexpr size_t kMaxHeldIdBytes = 64;
 constexpr size_t kMaxHeldVersionBytes = 64;
 // Rows read of each kind: a device holds the newest this many.
-constexpr int kMaxPerKind = 1000;
+constexpr int kMaxPerKind = 10000;
 
 absl::Status CheckRequest(const api::PullRequest& request) {
   if (request.batch_size() < 0 || request.batch_size() > kMaxBatch) {

@@ -21,7 +21,7 @@ class SyncService final : public prevent::hub::v1::SyncService::Service {
  public:
   // Most items and purge orders one pull carries; a device with more to
   // change is told to pull again (SyncBatch.more).
-  static constexpr int kMaxChangesPerPull = 500;
+  static constexpr int kMaxChangesPerPull = 5000;
 
   // All must outlive the service.
   SyncService(const CallRunner* runner, store::RecordStore* store,
