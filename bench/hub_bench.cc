@@ -18,6 +18,7 @@
 //             --out FILE [--index-db FILE] [--quick]
 #include <grpcpp/client_context.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -117,6 +118,7 @@ class Submissions {
 
 struct Settings {
   std::string hubd, echo, pki, policy, work, out, index_db, referrals;
+  std::vector<std::string> only;  // phases to run; empty: all
   bool quick = false;
   int repetitions = 5;
   absl::Duration warmup = absl::Seconds(1);
@@ -174,6 +176,12 @@ class Bench {
   absl::Status SyncAll(const std::string& hub);
   absl::Status Storm(const std::string& hub);
   absl::Status Index();
+
+  // Whether --only (if given) names `phase`.
+  bool Wanted(const std::string& phase) const {
+    return s_.only.empty() ||
+           std::find(s_.only.begin(), s_.only.end(), phase) != s_.only.end();
+  }
 
   const Settings s_;
   Channels channels_;
@@ -534,7 +542,7 @@ absl::Status Bench::Run() {
   config["storm_clients"] = s_.storm_clients;
 
   std::cerr << "hub_bench: start-up\n";
-  RETURN_IF_ERROR(StartUp());
+  if (Wanted("startup")) RETURN_IF_ERROR(StartUp());
   ASSIGN_OR_RETURN(std::string hub_config,
                    WriteHubConfig("hub", s_.work + "/hub.db",
                                   s_.pki + "/audit/pseudonym.key"));
@@ -549,20 +557,20 @@ absl::Status Bench::Run() {
   ASSIGN_OR_RETURN(referral_,
                    SubmitOne(hub->address(), kReferrer, kReferralFile));
   std::cerr << "hub_bench: unary calls\n";
-  RETURN_IF_ERROR(Unary(hub->address(), echo->address()));
+  if (Wanted("unary")) RETURN_IF_ERROR(Unary(hub->address(), echo->address()));
   RETURN_IF_ERROR(echo->Stop());
   std::cerr << "hub_bench: open loop\n";
-  RETURN_IF_ERROR(OpenLoop(hub->address()));
+  if (Wanted("open")) RETURN_IF_ERROR(OpenLoop(hub->address()));
   std::cerr << "hub_bench: sync\n";
-  RETURN_IF_ERROR(SyncAll(hub->address()));
+  if (Wanted("sync")) RETURN_IF_ERROR(SyncAll(hub->address()));
   std::cerr << "hub_bench: reconnect storm\n";
-  RETURN_IF_ERROR(Storm(hub->address()));
+  if (Wanted("storm")) RETURN_IF_ERROR(Storm(hub->address()));
   Add("rss_loaded_mb", "MiB",
       "hubd's resident memory after all of the above (VmRSS)", hub->RssMib());
   Add("rss_peak_mb", "MiB", "its peak resident memory (VmHWM)",
       hub->PeakRssMib());
   RETURN_IF_ERROR(hub->Stop());
-  if (!s_.index_db.empty()) {
+  if (!s_.index_db.empty() && Wanted("index")) {
     std::cerr << "hub_bench: deconfliction index\n";
     RETURN_IF_ERROR(Index());
   }
@@ -586,6 +594,8 @@ absl::Status Bench::Run() {
 }  // namespace hub::bench
 
 int main(int argc, char** argv) {
+  // As in hubd: no deadlock detection in the load generator's own locks.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   hub::bench::Settings s;
   CLI::App app("the hub measured end to end against a bare gRPC echo server");
   app.add_option("--hubd", s.hubd, "the hubd binary")->required();
@@ -602,6 +612,12 @@ int main(int argc, char** argv) {
       ->required();
   app.add_option("--index-db", s.index_db,
                  "a deconfliction_bench index database to start hubd on");
+  app.add_option("--only", s.only,
+                 "run only these phases (for profiling): startup, unary, "
+                 "open, sync, storm, index")
+      ->delimiter(',')
+      ->check(CLI::IsMember(
+          {"startup", "unary", "open", "sync", "storm", "index"}));
   bool quick = false;
   app.add_flag("--quick", quick, "3 short repetitions: a smoke run");
   CLI11_PARSE(app, argc, argv);

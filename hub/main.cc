@@ -16,6 +16,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/clock.h"
 #include "common/ed25519.h"
 #include "common/file_util.h"
@@ -140,6 +141,13 @@ int Serve(const std::string& config_path) {
 }  // namespace
 
 int main(int argc, char** argv) {
+#ifdef NDEBUG
+  // Debian builds Abseil without NDEBUG, which leaves absl::Mutex's deadlock
+  // detector on: every lock then goes through a process-wide graph under
+  // one spin lock, which profiling showed on every call. Tests and Debug
+  // builds keep it.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+#endif
   CLI::App app{"hubd: the Prevent partnership data-sharing hub"};
   app.require_subcommand(0, 1);
   std::string config_path;
