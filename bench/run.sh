@@ -16,7 +16,7 @@
 # the first time; an existing build directory is used as it is configured).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${HUB_BENCH_BUILD_DIR:-$root/build-bench}
+build=$(realpath -m "${HUB_BENCH_BUILD_DIR:-$root/build-bench}")
 quick=()
 reps=5
 for arg in "$@"; do
