@@ -162,6 +162,19 @@ class Bench {
                                              const std::string& pseudonym_key);
   absl::StatusOr<std::unique_ptr<ServerProcess>> StartHub(
       const std::string& config, absl::Duration* to_first_call);
+  // StartHub, recording its start-up and resident memory as figures.
+  absl::StatusOr<std::unique_ptr<ServerProcess>> StartMeasured(
+      const std::string& config, const std::string& startup_figure,
+      const char* startup_what, const std::string& rss_figure,
+      const char* rss_what) {
+    absl::Duration startup;
+    ASSIGN_OR_RETURN(std::unique_ptr<ServerProcess> hub,
+                     StartHub(config, &startup));
+    Add(startup_figure, "ms", startup_what,
+        absl::ToDoubleMilliseconds(startup));
+    Add(rss_figure, "MiB", rss_what, hub->RssMib());
+    return hub;
+  }
   absl::StatusOr<ChannelList> Connect(const std::string& address,
                                       const std::string& user, int n);
   absl::StatusOr<std::string> SubmitOne(const std::string& address,
@@ -292,14 +305,13 @@ absl::Status Bench::StartUp() {
     ASSIGN_OR_RETURN(std::string config,
                      WriteHubConfig(absl::StrCat("startup-", r), db,
                                     s_.pki + "/audit/pseudonym.key"));
-    absl::Duration startup;
-    ASSIGN_OR_RETURN(std::unique_ptr<ServerProcess> hub,
-                     StartHub(config, &startup));
-    Add("startup_ms", "ms",
-        "hubd on a new database: fork to the first WhoAmI answered",
-        absl::ToDoubleMilliseconds(startup));
-    Add("rss_idle_mb", "MiB", "hubd's resident memory after start-up (VmRSS)",
-        hub->RssMib());
+    ASSIGN_OR_RETURN(
+        std::unique_ptr<ServerProcess> hub,
+        StartMeasured(config, "startup_ms",
+                      "hubd on a new database: fork to the first WhoAmI "
+                      "answered",
+                      "rss_idle_mb",
+                      "hubd's resident memory after start-up (VmRSS)"));
     RETURN_IF_ERROR(hub->Stop());
   }
   return absl::OkStatus();
@@ -496,14 +508,12 @@ absl::Status Bench::Index() {
   }
   std::string referral;
   for (int r = 0; r < s_.repetitions; ++r) {
-    absl::Duration startup;
-    ASSIGN_OR_RETURN(std::unique_ptr<ServerProcess> hub,
-                     StartHub(config, &startup));
-    Add("startup_1m_ms", "ms",
-        "hubd on the deconfliction index: fork to the first WhoAmI answered",
-        absl::ToDoubleMilliseconds(startup));
-    Add("rss_1m_idle_mb", "MiB", "its resident memory after start-up",
-        hub->RssMib());
+    ASSIGN_OR_RETURN(
+        std::unique_ptr<ServerProcess> hub,
+        StartMeasured(config, "startup_1m_ms",
+                      "hubd on the deconfliction index: fork to the first "
+                      "WhoAmI answered",
+                      "rss_1m_idle_mb", "its resident memory after start-up"));
     if (referral.empty()) {
       ASSIGN_OR_RETURN(referral,
                        SubmitOne(hub->address(), kReferrer, kReferralFile));
