@@ -243,6 +243,8 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(config.listen_address(), credentials, &port);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 4);
+  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 256);
   builder.RegisterService(parts->identity_service.get());
   builder.RegisterService(parts->policy_service.get());
   builder.RegisterService(parts->audit_service.get());

@@ -9,7 +9,6 @@ namespace hub::store {
 namespace {
 
 using internal::Exec;
-using internal::ResetOnExit;
 using internal::SqliteError;
 using internal::Statement;
 using internal::Transaction;
@@ -45,27 +44,14 @@ AuditRow RowFrom(const Statement& s) {
   return row;
 }
 
-}  // namespace
+constexpr absl::string_view kCommitmentSql =
+    "SELECT commitment FROM audit_events WHERE leaf_index = ?";
+constexpr absl::string_view kNodeSql =
+    "SELECT hash FROM audit_nodes WHERE level = ? AND node_index = ?";
+constexpr absl::string_view kSizeSql =
+    "SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM audit_events";
 
-absl::StatusOr<Statement*> SqliteStore::CachedRead(ReadStatement which) {
-  static constexpr const char* kSql[kReadStatementCount] = {
-      "SELECT commitment FROM audit_events WHERE leaf_index = ?",
-      "SELECT hash FROM audit_nodes WHERE level = ? AND node_index = ?",
-      "SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM audit_events",
-      "SELECT e.entry_id, e.referral_id, e.subject_id, e.profile FROM "
-      "match_keys k JOIN match_entries e ON e.entry_id = k.entry_id "
-      "WHERE k.key = ? LIMIT ?",
-  };
-  if (read_statements_.empty()) read_statements_.resize(kReadStatementCount);
-  Statement& statement = read_statements_[which];
-  if (statement.IsPrepared()) {
-    statement.Reset();
-  } else {
-    ASSIGN_OR_RETURN(statement,
-                     Statement::Prepare(read_db_, kSql[which], path_));
-  }
-  return &statement;
-}
+}  // namespace
 
 absl::Status SqliteStore::AppendAudit(
     absl::Span<const RecordWrite* const> writes,
@@ -78,7 +64,7 @@ absl::Status SqliteStore::AppendAudit(
   if (!rows.empty()) {
     ASSIGN_OR_RETURN(
         Statement size,
-        Statement::Prepare(
+        write_statements_.Prepare(
             db_, "SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM audit_events",
             path_));
     if (size.Step() != SQLITE_ROW) {
@@ -92,11 +78,10 @@ absl::Status SqliteStore::AppendAudit(
   }
   ASSIGN_OR_RETURN(
       Statement insert,
-      Statement::Prepare(
+      write_statements_.Prepare(
           db_,
           absl::StrCat("INSERT INTO audit_events (", kEventColumns,
-                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-              .c_str(),
+                       ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
           path_));
   for (const AuditRow& row : rows) {
     insert.Reset();
@@ -117,11 +102,11 @@ absl::Status SqliteStore::AppendAudit(
     }
   }
   if (!nodes.empty()) {
-    ASSIGN_OR_RETURN(Statement node,
-                     Statement::Prepare(db_,
-                                        "INSERT INTO audit_nodes (level, "
-                                        "node_index, hash) VALUES (?, ?, ?)",
-                                        path_));
+    ASSIGN_OR_RETURN(Statement node, write_statements_.Prepare(
+                                         db_,
+                                         "INSERT INTO audit_nodes (level, "
+                                         "node_index, hash) VALUES (?, ?, ?)",
+                                         path_));
     for (const AuditNode& n : nodes) {
       node.Reset();
       node.BindInt64(1, n.level);
@@ -135,7 +120,7 @@ absl::Status SqliteStore::AppendAudit(
   if (checkpoint != nullptr) {
     ASSIGN_OR_RETURN(
         Statement insert_checkpoint,
-        Statement::Prepare(
+        write_statements_.Prepare(
             db_,
             "INSERT OR REPLACE INTO audit_checkpoints (tree_size, time_ms, "
             "body, signature) VALUES (?, ?, ?, ?)",
@@ -153,21 +138,21 @@ absl::Status SqliteStore::AppendAudit(
 
 absl::StatusOr<uint64_t> SqliteStore::AuditSize() {
   absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(Statement * size, CachedRead(kSize));
-  ResetOnExit reset(size);
-  if (size->Step() != SQLITE_ROW) {
+  ASSIGN_OR_RETURN(Statement size,
+                   read_statements_.Prepare(read_db_, kSizeSql, path_));
+  if (size.Step() != SQLITE_ROW) {
     return SqliteError(read_db_, "reading the audit log size", path_);
   }
-  return static_cast<uint64_t>(size->Int64(0));
+  return static_cast<uint64_t>(size.Int64(0));
 }
 
 absl::StatusOr<std::string> SqliteStore::AuditCommitment(uint64_t index) {
   absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(Statement * get, CachedRead(kCommitment));
-  ResetOnExit reset(get);
-  get->BindInt64(1, static_cast<int64_t>(index));
-  const int rc = get->Step();
-  if (rc == SQLITE_ROW) return get->Blob(0);
+  ASSIGN_OR_RETURN(Statement get,
+                   read_statements_.Prepare(read_db_, kCommitmentSql, path_));
+  get.BindInt64(1, static_cast<int64_t>(index));
+  const int rc = get.Step();
+  if (rc == SQLITE_ROW) return get.Blob(0);
   if (rc == SQLITE_DONE) {
     return absl::NotFoundError(absl::StrCat("no audit event ", index));
   }
@@ -177,12 +162,12 @@ absl::StatusOr<std::string> SqliteStore::AuditCommitment(uint64_t index) {
 absl::StatusOr<std::string> SqliteStore::AuditNodeHash(int level,
                                                        uint64_t index) {
   absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(Statement * get, CachedRead(kNode));
-  ResetOnExit reset(get);
-  get->BindInt64(1, level);
-  get->BindInt64(2, static_cast<int64_t>(index));
-  const int rc = get->Step();
-  if (rc == SQLITE_ROW) return get->Blob(0);
+  ASSIGN_OR_RETURN(Statement get,
+                   read_statements_.Prepare(read_db_, kNodeSql, path_));
+  get.BindInt64(1, level);
+  get.BindInt64(2, static_cast<int64_t>(index));
+  const int rc = get.Step();
+  if (rc == SQLITE_ROW) return get.Blob(0);
   if (rc == SQLITE_DONE) {
     return absl::NotFoundError(
         absl::StrCat("no audit tree node ", level, "/", index));
@@ -199,16 +184,17 @@ absl::StatusOr<std::vector<std::string>> SqliteStore::AuditTreeHashes(
   std::vector<std::string> hashes;
   hashes.reserve(nodes.size());
   for (const auto& [level, index] : nodes) {
-    ASSIGN_OR_RETURN(Statement * get,
-                     CachedRead(level == 0 ? kCommitment : kNode));
-    ResetOnExit reset(get);
+    ASSIGN_OR_RETURN(
+        Statement get,
+        read_statements_.Prepare(
+            read_db_, level == 0 ? kCommitmentSql : kNodeSql, path_));
     if (level == 0) {
-      get->BindInt64(1, static_cast<int64_t>(index));
+      get.BindInt64(1, static_cast<int64_t>(index));
     } else {
-      get->BindInt64(1, level);
-      get->BindInt64(2, static_cast<int64_t>(index));
+      get.BindInt64(1, level);
+      get.BindInt64(2, static_cast<int64_t>(index));
     }
-    const int rc = get->Step();
+    const int rc = get.Step();
     if (rc == SQLITE_DONE) {
       return absl::NotFoundError(
           absl::StrCat("no audit tree node ", level, "/", index));
@@ -216,7 +202,7 @@ absl::StatusOr<std::vector<std::string>> SqliteStore::AuditTreeHashes(
     if (rc != SQLITE_ROW) {
       return SqliteError(read_db_, "reading audit tree hashes", path_);
     }
-    hashes.push_back(get->Blob(0));
+    hashes.push_back(get.Blob(0));
   }
   return hashes;
 }
@@ -226,12 +212,11 @@ absl::Status SqliteStore::ReadAudit(
     absl::FunctionRef<void(const AuditRow&)> row) {
   absl::MutexLock lock(&read_mu_);
   ASSIGN_OR_RETURN(Statement select,
-                   Statement::Prepare(
+                   read_statements_.Prepare(
                        read_db_,
                        absl::StrCat("SELECT ", kEventColumns,
                                     " FROM audit_events WHERE leaf_index >= "
-                                    "? AND leaf_index < ? ORDER BY leaf_index")
-                           .c_str(),
+                                    "? AND leaf_index < ? ORDER BY leaf_index"),
                        path_));
   select.BindInt64(1, static_cast<int64_t>(begin));
   select.BindInt64(2, static_cast<int64_t>(end));
@@ -246,11 +231,12 @@ absl::Status SqliteStore::ReadAudit(
 absl::Status SqliteStore::ReadAuditNodes(
     absl::FunctionRef<void(const AuditNode&)> node) {
   absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(Statement select,
-                   Statement::Prepare(read_db_,
-                                      "SELECT level, node_index, hash FROM "
-                                      "audit_nodes ORDER BY level, node_index",
-                                      path_));
+  ASSIGN_OR_RETURN(
+      Statement select,
+      read_statements_.Prepare(read_db_,
+                               "SELECT level, node_index, hash FROM "
+                               "audit_nodes ORDER BY level, node_index",
+                               path_));
   int rc;
   while ((rc = select.Step()) == SQLITE_ROW) {
     AuditNode n;
@@ -285,7 +271,7 @@ absl::StatusOr<std::vector<AuditRow>> SqliteStore::SelectAudit(
                    " ORDER BY leaf_index LIMIT ?5");
   absl::MutexLock lock(&read_mu_);
   ASSIGN_OR_RETURN(Statement select,
-                   Statement::Prepare(read_db_, sql.c_str(), path_));
+                   read_statements_.Prepare(read_db_, sql, path_));
   select.BindInt64(1, selection.since_ms);
   select.BindInt64(2, selection.until_ms);
   switch (selection.kind) {
@@ -313,12 +299,12 @@ absl::StatusOr<std::vector<AuditRow>> SqliteStore::SelectAudit(
 absl::StatusOr<std::optional<AuditCheckpointRow>>
 SqliteStore::LatestAuditCheckpoint() {
   absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(
-      Statement select,
-      Statement::Prepare(read_db_,
-                         "SELECT tree_size, time_ms, body, signature FROM "
-                         "audit_checkpoints ORDER BY tree_size DESC LIMIT 1",
-                         path_));
+  ASSIGN_OR_RETURN(Statement select,
+                   read_statements_.Prepare(
+                       read_db_,
+                       "SELECT tree_size, time_ms, body, signature FROM "
+                       "audit_checkpoints ORDER BY tree_size DESC LIMIT 1",
+                       path_));
   const int rc = select.Step();
   if (rc == SQLITE_DONE) return std::optional<AuditCheckpointRow>();
   if (rc != SQLITE_ROW) {
@@ -335,12 +321,12 @@ SqliteStore::LatestAuditCheckpoint() {
 absl::Status SqliteStore::ReadAuditCheckpoints(
     absl::FunctionRef<void(const AuditCheckpointRow&)> checkpoint) {
   absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(
-      Statement select,
-      Statement::Prepare(read_db_,
-                         "SELECT tree_size, time_ms, body, signature FROM "
-                         "audit_checkpoints ORDER BY tree_size",
-                         path_));
+  ASSIGN_OR_RETURN(Statement select,
+                   read_statements_.Prepare(
+                       read_db_,
+                       "SELECT tree_size, time_ms, body, signature FROM "
+                       "audit_checkpoints ORDER BY tree_size",
+                       path_));
   int rc;
   while ((rc = select.Step()) == SQLITE_ROW) {
     AuditCheckpointRow row;
@@ -359,7 +345,7 @@ absl::Status SqliteStore::ReadAuditCheckpoints(
 absl::Status SqliteStore::EraseAuditPayload(uint64_t index) {
   absl::MutexLock lock(&mu_);
   ASSIGN_OR_RETURN(Statement erase,
-                   Statement::Prepare(
+                   write_statements_.Prepare(
                        db_,
                        "UPDATE audit_events SET salt = NULL, event = NULL, "
                        "actor_partner = NULL, parties = NULL, subject = NULL, "

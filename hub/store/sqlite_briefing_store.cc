@@ -53,11 +53,10 @@ absl::Status SqliteStore::PutBriefings(
   if (!briefings.empty()) {
     ASSIGN_OR_RETURN(
         Statement put,
-        Statement::Prepare(
+        write_statements_.Prepare(
             db_,
             absl::StrCat("INSERT OR REPLACE INTO briefings (", kBriefingColumns,
-                         ") VALUES (?, ?, ?, ?, ?, ?)")
-                .c_str(),
+                         ") VALUES (?, ?, ?, ?, ?, ?)"),
             path_));
     for (const BriefingRow& row : briefings) {
       put.Reset();
@@ -75,12 +74,11 @@ absl::Status SqliteStore::PutBriefings(
   if (!deliveries.empty()) {
     ASSIGN_OR_RETURN(
         Statement put,
-        Statement::Prepare(
+        write_statements_.Prepare(
             db_,
             absl::StrCat("INSERT OR REPLACE INTO briefing_deliveries (",
                          kDeliveryColumns,
-                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .c_str(),
+                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
             path_));
     for (const BriefingDeliveryRow& row : deliveries) {
       put.Reset();
@@ -101,13 +99,13 @@ absl::Status SqliteStore::PutBriefings(
     }
   }
   if (!delivered.empty()) {
-    ASSIGN_OR_RETURN(
-        Statement mark,
-        Statement::Prepare(db_,
-                           "UPDATE briefing_deliveries SET delivered_ms = ? "
-                           "WHERE briefing_id = ? AND principal = ? AND "
-                           "delivered_ms = 0",
-                           path_));
+    ASSIGN_OR_RETURN(Statement mark,
+                     write_statements_.Prepare(
+                         db_,
+                         "UPDATE briefing_deliveries SET delivered_ms = ? "
+                         "WHERE briefing_id = ? AND principal = ? AND "
+                         "delivered_ms = 0",
+                         path_));
     for (const BriefingDeliveryRow& row : delivered) {
       mark.Reset();
       mark.BindInt64(1, row.delivered_ms);
@@ -126,11 +124,10 @@ absl::StatusOr<std::optional<BriefingRow>> SqliteStore::FindBriefing(
   absl::MutexLock lock(&read_mu_);
   ASSIGN_OR_RETURN(
       Statement select,
-      Statement::Prepare(read_db_,
-                         absl::StrCat("SELECT ", kBriefingColumns,
-                                      " FROM briefings WHERE id = ?")
-                             .c_str(),
-                         path_));
+      read_statements_.Prepare(read_db_,
+                               absl::StrCat("SELECT ", kBriefingColumns,
+                                            " FROM briefings WHERE id = ?"),
+                               path_));
   select.BindText(1, id);
   const int rc = select.Step();
   if (rc == SQLITE_DONE) return std::nullopt;
@@ -150,14 +147,13 @@ absl::StatusOr<std::optional<BriefingRow>> SqliteStore::FindBriefing(
 absl::StatusOr<std::vector<BriefingDeliveryRow>>
 SqliteStore::BriefingDeliveries(absl::string_view briefing_id) {
   absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(
-      Statement select,
-      Statement::Prepare(read_db_,
-                         absl::StrCat("SELECT ", kDeliveryColumns,
-                                      " FROM briefing_deliveries WHERE "
-                                      "briefing_id = ? ORDER BY principal")
-                             .c_str(),
-                         path_));
+  ASSIGN_OR_RETURN(Statement select,
+                   read_statements_.Prepare(
+                       read_db_,
+                       absl::StrCat("SELECT ", kDeliveryColumns,
+                                    " FROM briefing_deliveries WHERE "
+                                    "briefing_id = ? ORDER BY principal"),
+                       path_));
   select.BindText(1, briefing_id);
   return AllDeliveries(select, read_db_, path_);
 }
@@ -166,14 +162,13 @@ absl::StatusOr<std::optional<BriefingDeliveryRow>>
 SqliteStore::FindBriefingDelivery(absl::string_view briefing_id,
                                   absl::string_view principal_id) {
   absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(
-      Statement select,
-      Statement::Prepare(read_db_,
-                         absl::StrCat("SELECT ", kDeliveryColumns,
-                                      " FROM briefing_deliveries WHERE "
-                                      "briefing_id = ? AND principal = ?")
-                             .c_str(),
-                         path_));
+  ASSIGN_OR_RETURN(Statement select,
+                   read_statements_.Prepare(
+                       read_db_,
+                       absl::StrCat("SELECT ", kDeliveryColumns,
+                                    " FROM briefing_deliveries WHERE "
+                                    "briefing_id = ? AND principal = ?"),
+                       path_));
   select.BindText(1, briefing_id);
   select.BindText(2, principal_id);
   ASSIGN_OR_RETURN(std::vector<BriefingDeliveryRow> rows,
@@ -187,12 +182,11 @@ SqliteStore::BriefingDeliveriesFor(absl::string_view principal_id, int limit) {
   absl::MutexLock lock(&read_mu_);
   ASSIGN_OR_RETURN(
       Statement select,
-      Statement::Prepare(
+      read_statements_.Prepare(
           read_db_,
           absl::StrCat("SELECT ", kDeliveryColumns,
                        " FROM briefing_deliveries WHERE principal = ? "
-                       "ORDER BY published_ms DESC, briefing_id LIMIT ?")
-              .c_str(),
+                       "ORDER BY published_ms DESC, briefing_id LIMIT ?"),
           path_));
   select.BindText(1, principal_id);
   select.BindInt64(2, static_cast<int64_t>(limit) + 1);

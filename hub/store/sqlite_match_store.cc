@@ -10,28 +10,37 @@
 
 namespace hub::store {
 
-using internal::ResetOnExit;
 using internal::SqliteError;
 using internal::Statement;
 using internal::Transaction;
 
+namespace {
+
+constexpr absl::string_view kMatchByKeySql =
+    "SELECT e.entry_id, e.referral_id, e.subject_id, e.profile FROM "
+    "match_keys k JOIN match_entries e ON e.entry_id = k.entry_id "
+    "WHERE k.key = ? LIMIT ?";
+
+}  // namespace
+
 absl::Status SqliteStore::PutMatchEntries(
     absl::Span<const MatchEntryRow> entries) {
   if (entries.empty()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(Statement put_entry,
-                   Statement::Prepare(db_,
-                                      "INSERT OR IGNORE INTO match_entries "
-                                      "(referral_id, subject_id, profile) "
-                                      "VALUES (?, ?, ?)",
-                                      path_));
+  ASSIGN_OR_RETURN(
+      Statement put_entry,
+      write_statements_.Prepare(db_,
+                                "INSERT OR IGNORE INTO match_entries "
+                                "(referral_id, subject_id, profile) "
+                                "VALUES (?, ?, ?)",
+                                path_));
   ASSIGN_OR_RETURN(Statement put_key,
-                   Statement::Prepare(db_,
-                                      "INSERT OR IGNORE INTO match_keys "
-                                      "(key, entry_id) VALUES (?, ?)",
-                                      path_));
+                   write_statements_.Prepare(db_,
+                                             "INSERT OR IGNORE INTO match_keys "
+                                             "(key, entry_id) VALUES (?, ?)",
+                                             path_));
   ASSIGN_OR_RETURN(
       Statement done,
-      Statement::Prepare(
+      write_statements_.Prepare(
           db_, "DELETE FROM match_backfill WHERE referral_id = ?", path_));
   for (const MatchEntryRow& entry : entries) {
     put_entry.Reset();
@@ -63,8 +72,8 @@ absl::Status SqliteStore::PutMatchEntries(
 absl::Status SqliteStore::PutDeconflictionQueries(
     absl::Span<const DeconflictionQueryRow> queries) {
   if (queries.empty()) return absl::OkStatus();
-  ASSIGN_OR_RETURN(Statement put,
-                   Statement::Prepare(db_,
+  ASSIGN_OR_RETURN(Statement put, write_statements_.Prepare(
+                                      db_,
                                       "INSERT INTO deconfliction_queries "
                                       "(query_id, referral_id, principal, "
                                       "at_ms) VALUES (?, ?, ?, ?)",
@@ -100,17 +109,17 @@ absl::StatusOr<std::vector<MatchEntryRow>> SqliteStore::MatchEntriesForKeys(
   internal::ReadTransaction read(read_db_, path_);
   RETURN_IF_ERROR(read.Begin());
   for (int64_t key : keys) {
-    ASSIGN_OR_RETURN(Statement * select, CachedRead(kMatchByKey));
-    ResetOnExit reset(select);
-    select->BindInt64(1, key);
-    select->BindInt64(2, per_key_limit);
+    ASSIGN_OR_RETURN(Statement select,
+                     read_statements_.Prepare(read_db_, kMatchByKeySql, path_));
+    select.BindInt64(1, key);
+    select.BindInt64(2, per_key_limit);
     int rc;
-    while ((rc = select->Step()) == SQLITE_ROW) {
-      if (!seen.insert(select->Int64(0)).second) continue;
+    while ((rc = select.Step()) == SQLITE_ROW) {
+      if (!seen.insert(select.Int64(0)).second) continue;
       MatchEntryRow entry;
-      entry.referral_id = select->Text(1);
-      entry.subject_id = select->Text(2);
-      entry.profile = select->Blob(3);
+      entry.referral_id = select.Text(1);
+      entry.subject_id = select.Text(2);
+      entry.profile = select.Blob(3);
       entries.push_back(std::move(entry));
     }
     if (rc != SQLITE_DONE) {
@@ -125,7 +134,7 @@ SqliteStore::ReferralsAwaitingMatchIndex(int limit) {
   absl::MutexLock lock(&read_mu_);
   ASSIGN_OR_RETURN(
       Statement select,
-      Statement::Prepare(
+      read_statements_.Prepare(
           read_db_, "SELECT referral_id FROM match_backfill LIMIT ?", path_));
   select.BindInt64(1, limit);
   std::vector<std::string> ids;
@@ -140,12 +149,12 @@ SqliteStore::ReferralsAwaitingMatchIndex(int limit) {
 absl::StatusOr<std::optional<DeconflictionQueryRow>>
 SqliteStore::FindDeconflictionQuery(absl::string_view query_id) {
   absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(Statement select,
-                   Statement::Prepare(read_db_,
-                                      "SELECT referral_id, principal, at_ms "
-                                      "FROM deconfliction_queries WHERE "
-                                      "query_id = ?",
-                                      path_));
+  ASSIGN_OR_RETURN(Statement select, read_statements_.Prepare(
+                                         read_db_,
+                                         "SELECT referral_id, principal, at_ms "
+                                         "FROM deconfliction_queries WHERE "
+                                         "query_id = ?",
+                                         path_));
   select.BindText(1, query_id);
   const int rc = select.Step();
   if (rc == SQLITE_DONE) return std::nullopt;
@@ -163,12 +172,13 @@ SqliteStore::FindDeconflictionQuery(absl::string_view query_id) {
 absl::StatusOr<int> SqliteStore::CountDeconflictionQueries(
     absl::string_view principal_id, int64_t since_ms) {
   absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(Statement select,
-                   Statement::Prepare(read_db_,
-                                      "SELECT COUNT(*) FROM "
-                                      "deconfliction_queries WHERE principal "
-                                      "= ? AND at_ms >= ?",
-                                      path_));
+  ASSIGN_OR_RETURN(
+      Statement select,
+      read_statements_.Prepare(read_db_,
+                               "SELECT COUNT(*) FROM "
+                               "deconfliction_queries WHERE principal "
+                               "= ? AND at_ms >= ?",
+                               path_));
   select.BindText(1, principal_id);
   select.BindInt64(2, since_ms);
   if (select.Step() != SQLITE_ROW) {

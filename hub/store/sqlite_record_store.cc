@@ -79,11 +79,10 @@ absl::Status SqliteStore::ApplyWrite(const RecordWrite& write) {
   if (!write.referrals.empty()) {
     ASSIGN_OR_RETURN(
         Statement put,
-        Statement::Prepare(
+        write_statements_.Prepare(
             db_,
             absl::StrCat("INSERT OR REPLACE INTO referrals (", kReferralColumns,
-                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .c_str(),
+                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
             path_));
     for (const ReferralRow& row : write.referrals) {
       put.Reset();
@@ -108,12 +107,11 @@ absl::Status SqliteStore::ApplyWrite(const RecordWrite& write) {
   if (!write.information_requests.empty()) {
     ASSIGN_OR_RETURN(
         Statement put,
-        Statement::Prepare(
+        write_statements_.Prepare(
             db_,
             absl::StrCat("INSERT OR REPLACE INTO information_requests (",
                          kRequestColumns,
-                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .c_str(),
+                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
             path_));
     for (const InformationRequestRow& row : write.information_requests) {
       put.Reset();
@@ -136,12 +134,12 @@ absl::Status SqliteStore::ApplyWrite(const RecordWrite& write) {
   RETURN_IF_ERROR(PutBriefings(write.briefings, write.briefing_deliveries,
                                write.briefings_delivered));
   if (write.reply.has_value()) {
-    ASSIGN_OR_RETURN(
-        Statement put,
-        Statement::Prepare(db_,
-                           "INSERT INTO replies (partner, request_id, "
-                           "principal, method, reply) VALUES (?, ?, ?, ?, ?)",
-                           path_));
+    ASSIGN_OR_RETURN(Statement put,
+                     write_statements_.Prepare(
+                         db_,
+                         "INSERT INTO replies (partner, request_id, "
+                         "principal, method, reply) VALUES (?, ?, ?, ?, ?)",
+                         path_));
     const StoredReply& reply = *write.reply;
     put.BindText(1, reply.partner_id);
     put.BindText(2, reply.request_id);
@@ -158,16 +156,15 @@ absl::Status SqliteStore::ApplyWrite(const RecordWrite& write) {
 absl::StatusOr<std::optional<ReferralRow>> SqliteStore::FindReferral(
     absl::string_view ref_or_id) {
   absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(
-      Statement select,
-      Statement::Prepare(read_db_,
-                         absl::StrCat("SELECT ", kReferralColumns,
-                                      " FROM referrals WHERE ref = ?1 "
-                                      "UNION ALL SELECT ",
-                                      kReferralColumns,
-                                      " FROM referrals WHERE id = ?1 LIMIT 1")
-                             .c_str(),
-                         path_));
+  ASSIGN_OR_RETURN(Statement select,
+                   read_statements_.Prepare(
+                       read_db_,
+                       absl::StrCat("SELECT ", kReferralColumns,
+                                    " FROM referrals WHERE ref = ?1 "
+                                    "UNION ALL SELECT ",
+                                    kReferralColumns,
+                                    " FROM referrals WHERE id = ?1 LIMIT 1"),
+                       path_));
   select.BindText(1, ref_or_id);
   ASSIGN_OR_RETURN(std::vector<ReferralRow> rows,
                    AllRows(select, read_db_, path_));
@@ -192,7 +189,7 @@ absl::StatusOr<std::vector<ReferralRow>> SqliteStore::SelectReferrals(
 
   absl::MutexLock lock(&read_mu_);
   ASSIGN_OR_RETURN(Statement select,
-                   Statement::Prepare(read_db_, sql.c_str(), path_));
+                   read_statements_.Prepare(read_db_, sql, path_));
   int i = 1;
   for (const std::string& area : selection.areas) select.BindText(i++, area);
   if (!selection.referrer_principal_id.empty()) {
@@ -206,14 +203,13 @@ absl::StatusOr<std::vector<ReferralRow>> SqliteStore::SelectReferrals(
 absl::StatusOr<std::vector<ReferralRow>> SqliteStore::ReferralsBySubjectKey(
     absl::string_view subject_key) {
   absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(
-      Statement select,
-      Statement::Prepare(read_db_,
-                         absl::StrCat("SELECT ", kReferralColumns,
-                                      " FROM referrals WHERE subject_key = ? "
-                                      "ORDER BY received_ms, ref")
-                             .c_str(),
-                         path_));
+  ASSIGN_OR_RETURN(Statement select,
+                   read_statements_.Prepare(
+                       read_db_,
+                       absl::StrCat("SELECT ", kReferralColumns,
+                                    " FROM referrals WHERE subject_key = ? "
+                                    "ORDER BY received_ms, ref"),
+                       path_));
   select.BindText(1, subject_key);
   return AllRows(select, read_db_, path_);
 }
@@ -221,11 +217,12 @@ absl::StatusOr<std::vector<ReferralRow>> SqliteStore::ReferralsBySubjectKey(
 absl::StatusOr<int> SqliteStore::MaxReferralSeq(absl::string_view area,
                                                 int year) {
   absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(Statement select,
-                   Statement::Prepare(read_db_,
-                                      "SELECT COALESCE(MAX(seq), 0) FROM "
-                                      "referrals WHERE area = ? AND year = ?",
-                                      path_));
+  ASSIGN_OR_RETURN(
+      Statement select,
+      read_statements_.Prepare(read_db_,
+                               "SELECT COALESCE(MAX(seq), 0) FROM "
+                               "referrals WHERE area = ? AND year = ?",
+                               path_));
   select.BindText(1, area);
   select.BindInt64(2, year);
   if (select.Step() != SQLITE_ROW) {
@@ -237,13 +234,12 @@ absl::StatusOr<int> SqliteStore::MaxReferralSeq(absl::string_view area,
 absl::StatusOr<std::optional<InformationRequestRow>>
 SqliteStore::FindInformationRequest(absl::string_view id) {
   absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(
-      Statement select,
-      Statement::Prepare(read_db_,
-                         absl::StrCat("SELECT ", kRequestColumns,
-                                      " FROM information_requests WHERE id = ?")
-                             .c_str(),
-                         path_));
+  ASSIGN_OR_RETURN(Statement select,
+                   read_statements_.Prepare(
+                       read_db_,
+                       absl::StrCat("SELECT ", kRequestColumns,
+                                    " FROM information_requests WHERE id = ?"),
+                       path_));
   select.BindText(1, id);
   ASSIGN_OR_RETURN(std::vector<InformationRequestRow> rows,
                    AllRequests(select, read_db_, path_));
@@ -254,14 +250,13 @@ SqliteStore::FindInformationRequest(absl::string_view id) {
 absl::StatusOr<std::vector<InformationRequestRow>>
 SqliteStore::InformationRequestsForReferral(absl::string_view referral_id) {
   absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(
-      Statement select,
-      Statement::Prepare(read_db_,
-                         absl::StrCat("SELECT ", kRequestColumns,
-                                      " FROM information_requests WHERE "
-                                      "referral_id = ? ORDER BY sent_ms, id")
-                             .c_str(),
-                         path_));
+  ASSIGN_OR_RETURN(Statement select,
+                   read_statements_.Prepare(
+                       read_db_,
+                       absl::StrCat("SELECT ", kRequestColumns,
+                                    " FROM information_requests WHERE "
+                                    "referral_id = ? ORDER BY sent_ms, id"),
+                       path_));
   select.BindText(1, referral_id);
   return AllRequests(select, read_db_, path_);
 }
@@ -270,15 +265,14 @@ absl::StatusOr<std::vector<InformationRequestRow>>
 SqliteStore::InformationRequestsForPartner(absl::string_view partner_id,
                                            int limit) {
   absl::MutexLock lock(&read_mu_);
-  ASSIGN_OR_RETURN(
-      Statement select,
-      Statement::Prepare(read_db_,
-                         absl::StrCat("SELECT ", kRequestColumns,
-                                      " FROM information_requests WHERE "
-                                      "recipient_partner = ? ORDER BY sent_ms "
-                                      "DESC, id DESC LIMIT ?")
-                             .c_str(),
-                         path_));
+  ASSIGN_OR_RETURN(Statement select,
+                   read_statements_.Prepare(
+                       read_db_,
+                       absl::StrCat("SELECT ", kRequestColumns,
+                                    " FROM information_requests WHERE "
+                                    "recipient_partner = ? ORDER BY sent_ms "
+                                    "DESC, id DESC LIMIT ?"),
+                       path_));
   select.BindText(1, partner_id);
   select.BindInt64(2, static_cast<int64_t>(limit) + 1);
   return AllRequests(select, read_db_, path_);
@@ -289,10 +283,10 @@ absl::StatusOr<std::optional<StoredReply>> SqliteStore::FindReply(
   absl::MutexLock lock(&read_mu_);
   ASSIGN_OR_RETURN(
       Statement select,
-      Statement::Prepare(read_db_,
-                         "SELECT principal, method, reply FROM replies "
-                         "WHERE partner = ? AND request_id = ?",
-                         path_));
+      read_statements_.Prepare(read_db_,
+                               "SELECT principal, method, reply FROM replies "
+                               "WHERE partner = ? AND request_id = ?",
+                               path_));
   select.BindText(1, partner_id);
   select.BindText(2, request_id);
   const int rc = select.Step();

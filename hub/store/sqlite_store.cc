@@ -188,10 +188,11 @@ SqliteStore::SqliteStore(sqlite3* db, std::string path)
 SqliteStore::~SqliteStore() {
   {
     absl::MutexLock lock(&read_mu_);
-    read_statements_.clear();
+    read_statements_.Clear();
     sqlite3_close_v2(read_db_);
   }
   absl::MutexLock lock(&mu_);
+  write_statements_.Clear();
   sqlite3_close_v2(db_);
 }
 

@@ -113,18 +113,6 @@ class SqliteStore final : public Store, public AuditStore, public RecordStore {
       absl::string_view principal_id, int limit) override;
 
  private:
-  // Statements the reading connection keeps prepared.
-  enum ReadStatement {
-    kCommitment,
-    kNode,
-    kSize,
-    kMatchByKey,
-    kReadStatementCount
-  };
-
-  // The cached statement `which`, reset; prepares it on first use.
-  absl::StatusOr<internal::Statement*> CachedRead(ReadStatement which)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(read_mu_);
   SqliteStore(sqlite3* db, std::string path);
 
   absl::Status Migrate(const common::Clock* clock)
@@ -150,9 +138,10 @@ class SqliteStore final : public Store, public AuditStore, public RecordStore {
   const std::string path_;
   absl::Mutex mu_;
   sqlite3* const db_ ABSL_GUARDED_BY(mu_);
+  internal::StatementCache write_statements_ ABSL_GUARDED_BY(mu_);
   absl::Mutex read_mu_;
   sqlite3* read_db_ ABSL_GUARDED_BY(read_mu_) = nullptr;
-  std::vector<internal::Statement> read_statements_ ABSL_GUARDED_BY(read_mu_);
+  internal::StatementCache read_statements_ ABSL_GUARDED_BY(read_mu_);
   std::string instance_id_;
   int schema_version_ = 0;
 };

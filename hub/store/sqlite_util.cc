@@ -31,25 +31,49 @@ absl::StatusOr<std::string> QueryText(sqlite3* db, const char* sql,
   return SqliteError(db, sql, path);
 }
 
-absl::StatusOr<Statement> Statement::Prepare(sqlite3* db, const char* sql,
-                                             absl::string_view path) {
+namespace {
+
+absl::StatusOr<sqlite3_stmt*> PrepareText(sqlite3* db, absl::string_view sql,
+                                          absl::string_view path) {
   sqlite3_stmt* stmt = nullptr;
-  if (sqlite3_prepare_v2(db, sql, -1, &stmt, nullptr) != SQLITE_OK) {
+  if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &stmt,
+                         nullptr) != SQLITE_OK) {
     return SqliteError(db, absl::StrCat("preparing ", sql), path);
   }
-  return Statement(stmt);
+  return stmt;
+}
+
+}  // namespace
+
+absl::StatusOr<Statement> Statement::Prepare(sqlite3* db, const char* sql,
+                                             absl::string_view path) {
+  ASSIGN_OR_RETURN(sqlite3_stmt * stmt, PrepareText(db, sql, path));
+  return Statement(stmt, nullptr);
 }
 
 Statement& Statement::operator=(Statement&& other) noexcept {
   if (this != &other) {
-    sqlite3_finalize(stmt_);
+    Release();
     stmt_ = other.stmt_;
+    lent_ = other.lent_;
     other.stmt_ = nullptr;
+    other.lent_ = nullptr;
   }
   return *this;
 }
 
-Statement::~Statement() { sqlite3_finalize(stmt_); }
+void Statement::Release() {
+  if (lent_ == nullptr) {
+    sqlite3_finalize(stmt_);
+  } else {
+    // Reset ends the statement's read of the database, so a cached
+    // statement never pins its connection to an old snapshot.
+    Reset();
+    *lent_ = false;
+  }
+  stmt_ = nullptr;
+  lent_ = nullptr;
+}
 
 void Statement::Reset() {
   sqlite3_reset(stmt_);
@@ -100,6 +124,27 @@ std::string Statement::Blob(int column) const {
 
 bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+absl::StatusOr<Statement> StatementCache::Prepare(sqlite3* db,
+                                                  absl::string_view sql,
+                                                  absl::string_view path) {
+  auto it = entries_.find(sql);
+  if (it == entries_.end() && entries_.size() < kMaxStatements) {
+    ASSIGN_OR_RETURN(sqlite3_stmt * stmt, PrepareText(db, sql, path));
+    it = entries_.emplace(std::string(sql), Entry{stmt, false}).first;
+  }
+  if (it == entries_.end() || it->second.lent) {
+    ASSIGN_OR_RETURN(sqlite3_stmt * stmt, PrepareText(db, sql, path));
+    return Statement(stmt, nullptr);
+  }
+  it->second.lent = true;
+  return Statement(it->second.stmt, &it->second.lent);
+}
+
+void StatementCache::Clear() {
+  for (auto& [sql, entry] : entries_) sqlite3_finalize(entry.stmt);
+  entries_.clear();
 }
 
 Transaction::~Transaction() {

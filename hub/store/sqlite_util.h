@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <cstdint>
+#include <map>
 #include <string>
 
 #include "absl/status/status.h"
@@ -25,20 +26,22 @@ absl::Status Exec(sqlite3* db, const char* sql, absl::string_view path);
 absl::StatusOr<std::string> QueryText(sqlite3* db, const char* sql,
                                       absl::string_view path);
 
-// A prepared statement, finalized on destruction. Bind indexes are 1-based,
+// A prepared statement, finalized on destruction, or, if it was borrowed
+// from a StatementCache, reset and handed back. Bind indexes are 1-based,
 // column indexes 0-based, as in SQLite.
 class Statement {
  public:
   Statement() = default;
   static absl::StatusOr<Statement> Prepare(sqlite3* db, const char* sql,
                                            absl::string_view path);
-  Statement(Statement&& other) noexcept : stmt_(other.stmt_) {
+  Statement(Statement&& other) noexcept
+      : stmt_(other.stmt_), lent_(other.lent_) {
     other.stmt_ = nullptr;
+    other.lent_ = nullptr;
   }
   Statement& operator=(Statement&& other) noexcept;
-  ~Statement();
+  ~Statement() { Release(); }
 
-  bool IsPrepared() const { return stmt_ != nullptr; }
   // Clears the last run and its bindings, for reuse.
   void Reset();
   void BindInt64(int i, int64_t value);
@@ -53,8 +56,45 @@ class Statement {
   bool IsNull(int column) const;
 
  private:
-  explicit Statement(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  friend class StatementCache;
+  Statement(sqlite3_stmt* stmt, bool* lent) : stmt_(stmt), lent_(lent) {}
+  // Finalizes the statement, or resets and returns a borrowed one.
+  void Release();
+
   sqlite3_stmt* stmt_ = nullptr;
+  bool* lent_ = nullptr;  // the cache's flag, if borrowed
+};
+
+// The statements one connection keeps prepared, by their SQL text, so that
+// a statement is parsed once, not on every use (parsing cost more than
+// running most of the hub's queries). Not thread-safe: the cache, and every
+// Statement it lends, is used only under the lock that guards its
+// connection, and the cache must be cleared before the connection closes.
+class StatementCache {
+ public:
+  StatementCache() = default;
+  StatementCache(const StatementCache&) = delete;
+  StatementCache& operator=(const StatementCache&) = delete;
+  ~StatementCache() { Clear(); }
+
+  // A statement for `sql` on `db` (always the same connection), ready to
+  // bind: the cached one, lent until the returned Statement is destroyed,
+  // or a new one of its own if that is already lent (a nested use) or the
+  // cache is full.
+  absl::StatusOr<Statement> Prepare(sqlite3* db, absl::string_view sql,
+                                    absl::string_view path);
+  // Finalizes every cached statement. REQUIRES: none is lent.
+  void Clear();
+
+ private:
+  // Enough for every fixed statement of the store and the filter
+  // combinations of its searches.
+  static constexpr size_t kMaxStatements = 256;
+  struct Entry {
+    sqlite3_stmt* stmt = nullptr;
+    bool lent = false;
+  };
+  std::map<std::string, Entry, std::less<>> entries_;  // stable addresses
 };
 
 // A write transaction (BEGIN IMMEDIATE) that rolls back unless Commit() ran.
@@ -83,18 +123,6 @@ class ReadTransaction {
   sqlite3* const db_;
   const absl::string_view path_;
   bool open_ = false;
-};
-
-// Resets a cached statement when it goes out of scope, ending its read
-// transaction: a statement left mid-result would pin the reading connection
-// to an old snapshot of the log.
-class ResetOnExit {
- public:
-  explicit ResetOnExit(Statement* statement) : statement_(statement) {}
-  ~ResetOnExit() { statement_->Reset(); }
-
- private:
-  Statement* const statement_;
 };
 
 }  // namespace hub::store::internal
