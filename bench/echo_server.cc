@@ -15,6 +15,7 @@
 #include "bench/echo.grpc.pb.h"
 #include "common/file_util.h"
 #include "hub/mutual_tls.h"
+#include "hub/server_threads.h"
 
 namespace {
 
@@ -65,6 +66,7 @@ int main(int argc, char** argv) {
   int port = 0;
   builder.AddListeningPort(
       listen, hub::MutualTlsServerCredentials(*ca, *key, *cert), &port);
+  hub::ConfigureServerThreads(builder);
   builder.RegisterService(&service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {

@@ -18,6 +18,7 @@
 #include "hub/deconfliction/match_index.h"
 #include "hub/deconfliction/matcher.h"
 #include "hub/mutual_tls.h"
+#include "hub/server_threads.h"
 #include "hub/service/audit_service.h"
 #include "hub/service/briefing_service.h"
 #include "hub/service/call_auditor.h"
@@ -243,8 +244,7 @@ absl::StatusOr<std::unique_ptr<HubServer>> HubServer::Start(
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(config.listen_address(), credentials, &port);
-  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, 4);
-  builder.SetSyncServerOption(grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, 256);
+  ConfigureServerThreads(builder);
   builder.RegisterService(parts->identity_service.get());
   builder.RegisterService(parts->policy_service.get());
   builder.RegisterService(parts->audit_service.get());

@@ -153,9 +153,11 @@ absl::StatusOr<GroupCommitAuditLog::Pending> GroupCommitAuditLog::Enqueue(
   if (stopping_) {
     return absl::UnavailableError("the hub is shutting down");
   }
+  absl::CondVar done;
+  pending.done_cv = &done;
   queue_.push_back(&pending);
   work_.Signal();
-  while (!pending.done) done_.Wait(&mu_);
+  while (!pending.done) done.Wait(&mu_);
   if (!pending.status.ok()) return pending.status;
   return pending;
 }
@@ -200,8 +202,13 @@ void GroupCommitAuditLog::WriterLoop() {
     mu_.Unlock();
     Commit(batch);
     mu_.Lock();
-    for (Pending* p : batch) p->done = true;
-    done_.SignalAll();
+    // Each caller has its own condition variable, so a commit wakes only
+    // the callers it served. Signalled under mu_: a caller cannot see
+    // `done` and destroy its variable before the signal.
+    for (Pending* p : batch) {
+      p->done = true;
+      p->done_cv->Signal();
+    }
   }
 }
 

@@ -74,6 +74,7 @@ class GroupCommitAuditLog final : public AuditLog {
     const store::RecordWrite* write = nullptr;  // committed with `row`
     bool want_checkpoint = false;
     bool done = false;
+    absl::CondVar* done_cv = nullptr;  // the waiting caller's, under mu_
     absl::Status status;
     uint64_t index = 0;
     SignedCheckpoint checkpoint;
@@ -104,7 +105,6 @@ class GroupCommitAuditLog final : public AuditLog {
 
   mutable absl::Mutex mu_;
   absl::CondVar work_;  // the writer waits here for work
-  absl::CondVar done_;  // callers wait here for their outcome
   std::deque<Pending*> queue_ ABSL_GUARDED_BY(mu_);
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool healthy_ ABSL_GUARDED_BY(mu_) = true;

@@ -5,6 +5,9 @@
 #ifndef HUB_AUDIT_PSEUDONYMIZER_H_
 #define HUB_AUDIT_PSEUDONYMIZER_H_
 
+#include <openssl/evp.h>
+
+#include <memory>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -16,15 +19,25 @@ class Pseudonymizer {
  public:
   inline static constexpr size_t kMinKeySize = 32;
 
-  // INVALID_ARGUMENT if `key` is shorter than kMinKeySize bytes.
+  // INVALID_ARGUMENT if `key` is shorter than kMinKeySize bytes; INTERNAL
+  // if OpenSSL cannot provide HMAC-SHA-256.
   static absl::StatusOr<Pseudonymizer> FromKey(std::string key);
 
   // The pseudonym of `subject_id` (64 hex characters); "" for "".
   std::string Pseudonym(absl::string_view subject_id) const;
 
  private:
-  explicit Pseudonymizer(std::string key) : key_(std::move(key)) {}
-  std::string key_;
+  struct MacCtxFree {
+    void operator()(EVP_MAC_CTX* ctx) const { EVP_MAC_CTX_free(ctx); }
+  };
+  using MacCtx = std::unique_ptr<EVP_MAC_CTX, MacCtxFree>;
+
+  explicit Pseudonymizer(std::shared_ptr<const EVP_MAC_CTX> keyed)
+      : keyed_(std::move(keyed)) {}
+
+  // An HMAC context already keyed, copied for each pseudonym: the key's
+  // pads and OpenSSL's algorithm lookup are done once, not per call.
+  std::shared_ptr<const EVP_MAC_CTX> keyed_;
 };
 
 }  // namespace hub::audit
