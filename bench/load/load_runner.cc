@@ -7,6 +7,7 @@
 #include <memory>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/synchronization/mutex.h"
 
 namespace hub::bench {
@@ -32,11 +33,16 @@ class Tally {
   void Ended(Clock::time_point start, const std::string& error) {
     const Clock::time_point now = Clock::now();
     absl::MutexLock lock(&mu_);
+    const bool in_window = start >= from_ && now <= until_;
+    if (IsShed(error)) {
+      if (in_window) ++result_.shed;
+      return;
+    }
     if (!error.empty()) {
       if (result_.failures++ == 0) result_.first_error = error;
       return;
     }
-    if (start >= from_ && now <= until_) {
+    if (in_window) {
       ++result_.calls;
       result_.latencies_ns.push_back(Ns(now - start));
     }
@@ -84,6 +90,11 @@ void Lane(const StartCall& start, Tally* tally, Clock::time_point until,
 }
 
 }  // namespace
+
+bool IsShed(const std::string& error) {
+  // grpc::StatusCode::RESOURCE_EXHAUSTED is 8.
+  return absl::StartsWith(error, "8: ");
+}
 
 double LoadResult::PercentileUs(double q) const {
   if (latencies_ns.empty()) return 0;

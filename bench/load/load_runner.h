@@ -18,18 +18,28 @@ namespace hub::bench {
 
 // Starts one asynchronous call and returns at once; `done` must be called
 // exactly once when the call ends, on any thread, with "" for success or
-// the error. May be called from inside a `done`.
+// the error as "CODE: message" (CODE the gRPC status code's number). May be
+// called from inside a `done`.
 using StartCall =
     std::function<void(std::function<void(const std::string& error)> done)>;
 
+// True for an error that refuses a call because the server is overloaded
+// (RESOURCE_EXHAUSTED): load shed, counted apart from failures.
+bool IsShed(const std::string& error);
+
 struct LoadResult {
   int64_t calls = 0;     // answered successfully inside the window
-  int64_t failures = 0;  // ended with an error
+  int64_t shed = 0;      // refused as overloaded (IsShed), inside the window
+  int64_t failures = 0;  // ended with any other error
   std::string first_error;
   double seconds = 0;                 // the measured window
   std::vector<int64_t> latencies_ns;  // of the successful calls, unsorted
 
   double CallsPerSecond() const { return seconds > 0 ? calls / seconds : 0; }
+  // Of the calls ended inside the window, the percentage shed.
+  double ShedPercent() const {
+    return calls + shed > 0 ? 100.0 * shed / (calls + shed) : 0;
+  }
   // The q-quantile (0..1) of the latencies in microseconds; 0 if none.
   double PercentileUs(double q) const;
 };

@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <deque>
 #include <mutex>
+#include <string>
 #include <thread>
 
 #include "gtest/gtest.h"
@@ -14,7 +15,8 @@ namespace {
 // channel's callbacks do; counts how many are in flight at most.
 class FakeServer {
  public:
-  explicit FakeServer(int fail_every = 0) : fail_every_(fail_every) {
+  explicit FakeServer(int fail_every = 0, std::string error = "14: unavailable")
+      : fail_every_(fail_every), error_(std::move(error)) {
     worker_ = std::thread([this] { Serve(); });
   }
   ~FakeServer() {
@@ -57,12 +59,13 @@ class FakeServer {
       ++served;
       const bool fail = fail_every_ > 0 && served % fail_every_ == 0;
       lock.unlock();
-      done(fail ? "14: unavailable" : "");
+      done(fail ? error_ : "");
       lock.lock();
     }
   }
 
   const int fail_every_;
+  const std::string error_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::function<void(const std::string&)>> queue_;
@@ -96,6 +99,17 @@ TEST(RunCallsTest, AFailureIsCountedWithItsErrorAndEndsItsLane) {
   EXPECT_EQ(result.calls, 9);
   EXPECT_EQ(result.failures, 1);
   EXPECT_EQ(result.first_error, "14: unavailable");
+}
+
+TEST(RunCallsTest, AnOverloadRefusalIsShedNotAFailure) {
+  FakeServer server(/*fail_every=*/10, "8: Server Threadpool Exhausted");
+  LoadResult result = RunCalls(server.Calls(), 1, 1000);
+  EXPECT_EQ(result.calls, 9);
+  EXPECT_EQ(result.shed, 1);
+  EXPECT_EQ(result.failures, 0);
+  EXPECT_DOUBLE_EQ(result.ShedPercent(), 10);
+  EXPECT_FALSE(IsShed("14: unavailable"));
+  EXPECT_FALSE(IsShed("18: x"));  // a code that starts with 8 is not 8
 }
 
 TEST(LoadResultTest, Percentiles) {
