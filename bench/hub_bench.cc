@@ -445,7 +445,7 @@ absl::Status Bench::SyncAll(const std::string& hub) {
     }
     Add("sync_items_per_s", "items/s",
         "a new device's full sync of its referrals, one stream at a time "
-        "(500 a batch, 500 a pull)",
+        "(500 a batch, up to 5,000 a pull)",
         full.items / full.seconds);
     Add("sync_pulls", "pulls", "Pull calls that full sync took", full.pulls);
     ASSIGN_OR_RETURN(SyncResult again, Sync(as_user[0], full.cursor, 500));
