@@ -183,6 +183,17 @@ class Bench {
   absl::StatusOr<LoadResult> Closed(const StartCall& calls);
   absl::StatusOr<LoadResult> Open(const StartCall& calls, double rate);
 
+  // The referral calls both loops make: Get as the CT gateway, and Submit
+  // as the referrer, each submission about a new person, with request ids
+  // starting `request_prefix`.
+  struct ReferralCalls {
+    ChannelList as_referrer;
+    StartCall get;
+    StartCall submit;
+  };
+  absl::StatusOr<ReferralCalls> MakeReferralCalls(
+      const std::string& hub, const std::string& request_prefix);
+
   absl::Status StartUp();
   absl::Status Unary(const std::string& hub, const std::string& echo);
   absl::Status OpenLoop(const std::string& hub);
@@ -331,19 +342,12 @@ absl::Status Bench::StartUp() {
 absl::Status Bench::Unary(const std::string& hub, const std::string& echo) {
   ASSIGN_OR_RETURN(ChannelList to_echo,
                    Connect(echo, kReferrer, s_.connections));
-  ASSIGN_OR_RETURN(ChannelList as_referrer,
-                   Connect(hub, kReferrer, s_.connections));
-  ASSIGN_OR_RETURN(ChannelList as_gateway,
-                   Connect(hub, kGateway, s_.connections));
-  ASSIGN_OR_RETURN(
-      std::shared_ptr<Submissions> submissions,
-      Submissions::FromFile(absl::StrCat(s_.referrals, "/", kReferralFile)));
+  ASSIGN_OR_RETURN(ReferralCalls referral_calls,
+                   MakeReferralCalls(hub, "bench-closed-"));
   const StartCall echo_calls = EchoCalls(to_echo, s_.echo_payload);
-  const StartCall who = WhoAmICalls(as_referrer);
-  const StartCall get =
-      GetCalls(as_gateway, referral_, pb::PREVENT_REFERRAL_SUBMISSION);
-  const StartCall submit = SubmitCalls(
-      as_referrer, Submissions::Maker(submissions), "bench-closed-");
+  const StartCall who = WhoAmICalls(referral_calls.as_referrer);
+  const StartCall& get = referral_calls.get;
+  const StartCall& submit = referral_calls.submit;
   for (int r = 0; r < s_.repetitions; ++r) {
     ASSIGN_OR_RETURN(LoadResult bare, Closed(echo_calls));
     Add("echo_calls_per_s", "calls/s",
@@ -379,18 +383,26 @@ absl::Status Bench::Unary(const std::string& hub, const std::string& echo) {
   return absl::OkStatus();
 }
 
-absl::Status Bench::OpenLoop(const std::string& hub) {
-  ASSIGN_OR_RETURN(ChannelList as_referrer,
-                   Connect(hub, kReferrer, s_.connections));
+absl::StatusOr<Bench::ReferralCalls> Bench::MakeReferralCalls(
+    const std::string& hub, const std::string& request_prefix) {
+  ReferralCalls calls;
+  ASSIGN_OR_RETURN(calls.as_referrer, Connect(hub, kReferrer, s_.connections));
   ASSIGN_OR_RETURN(ChannelList as_gateway,
                    Connect(hub, kGateway, s_.connections));
   ASSIGN_OR_RETURN(
       std::shared_ptr<Submissions> submissions,
       Submissions::FromFile(absl::StrCat(s_.referrals, "/", kReferralFile)));
-  const StartCall get =
-      GetCalls(as_gateway, referral_, pb::PREVENT_REFERRAL_SUBMISSION);
-  const StartCall submit =
-      SubmitCalls(as_referrer, Submissions::Maker(submissions), "bench-open-");
+  calls.get = GetCalls(as_gateway, referral_, pb::PREVENT_REFERRAL_SUBMISSION);
+  calls.submit = SubmitCalls(calls.as_referrer, Submissions::Maker(submissions),
+                             request_prefix);
+  return calls;
+}
+
+absl::Status Bench::OpenLoop(const std::string& hub) {
+  ASSIGN_OR_RETURN(ReferralCalls referral_calls,
+                   MakeReferralCalls(hub, "bench-open-"));
+  const StartCall& get = referral_calls.get;
+  const StartCall& submit = referral_calls.submit;
   for (int r = 0; r < s_.repetitions; ++r) {
     ASSIGN_OR_RETURN(LoadResult reads, Open(get, s_.read_rate));
     Add("get_open_p50_us", "µs", "referral Get at 10,000 calls/s offered, p50",

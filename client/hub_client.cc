@@ -96,8 +96,18 @@ absl::StatusOr<std::unique_ptr<HubClient>> HubClient::Create(
       new HubClient(profile.hub_address(), channel));
 }
 
-absl::Status HubClient::Explain(const grpc::Status& status) const {
+absl::Status ExplainHubFailure(absl::string_view address,
+                               const grpc::Status& status) {
   const std::string& detail = status.error_message();
+  // gRPC's synchronous server refuses a call with these words when all its
+  // threads are busy, before any handler runs (docs/operations.md).
+  if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED &&
+      detail == "Server Threadpool Exhausted") {
+    return absl::UnavailableError(absl::StrCat(
+        "the hub at ", address,
+        " is too busy to take the call and did not apply it; try again "
+        "shortly"));
+  }
   if (status.error_code() != grpc::StatusCode::UNAVAILABLE) {
     return common::FromGrpcStatus(status);
   }
@@ -106,7 +116,7 @@ absl::Status HubClient::Explain(const grpc::Status& status) const {
   if (absl::StrContains(detail, "CERTIFICATE_VERIFY_FAILED") ||
       absl::StrContains(detail, "certificate verify failed")) {
     return absl::DataLossError(
-        absl::StrCat("the hub at ", address_,
+        absl::StrCat("the hub at ", address,
                      " presented a certificate that the partnership CA did not "
                      "issue; do not "
                      "use it, and tell your partnership administrator"));
@@ -128,7 +138,7 @@ absl::Status HubClient::Explain(const grpc::Status& status) const {
         "); ask your partnership administrator to check it"));
   }
   return absl::UnavailableError(
-      absl::StrCat("cannot reach the hub at ", address_, " (", detail,
+      absl::StrCat("cannot reach the hub at ", address, " (", detail,
                    "); check hub_address in your profile and your network"));
 }
 

@@ -12,12 +12,21 @@
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "common/clock.h"
 #include "proto/config.pb.h"
 #include "proto/hub.grpc.pb.h"
 
 namespace hub::client {
+
+// Explains a failed call to the hub at `address` in the user's terms:
+// UNAVAILABLE when the hub cannot be reached or is too busy to take the
+// call (nothing was applied either way, so it is safe to try again),
+// DATA_LOSS when the hub's certificate is not from our CA, UNAUTHENTICATED
+// when the hub refused our certificate; otherwise the hub's own status.
+absl::Status ExplainHubFailure(absl::string_view address,
+                               const grpc::Status& status);
 
 class HubClient {
  public:
@@ -111,10 +120,9 @@ class HubClient {
  private:
   HubClient(std::string address, std::shared_ptr<grpc::Channel> channel);
 
-  // Explains a failed call: UNAVAILABLE (unreachable), DATA_LOSS (the hub's
-  // certificate is not from our CA), UNAUTHENTICATED (the hub refused our
-  // certificate), or the hub's own status.
-  absl::Status Explain(const grpc::Status& status) const;
+  absl::Status Explain(const grpc::Status& status) const {
+    return ExplainHubFailure(address_, status);
+  }
 
   const std::string address_;
   std::shared_ptr<grpc::Channel> channel_;
