@@ -4,6 +4,7 @@
 #include <openssl/params.h>
 
 #include <cstdlib>
+#include <utility>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -17,7 +18,8 @@ absl::StatusOr<Pseudonymizer> Pseudonymizer::FromKey(std::string key) {
         kMinKeySize, " secret random bytes (e.g. openssl rand -out FILE 32)"));
   }
   EVP_MAC* hmac = EVP_MAC_fetch(nullptr, OSSL_MAC_NAME_HMAC, nullptr);
-  MacCtx ctx(hmac == nullptr ? nullptr : EVP_MAC_CTX_new(hmac));
+  std::shared_ptr<EVP_MAC_CTX> ctx(
+      hmac == nullptr ? nullptr : EVP_MAC_CTX_new(hmac), EVP_MAC_CTX_free);
   EVP_MAC_free(hmac);  // the context keeps its own reference
   char digest[] = OSSL_DIGEST_NAME_SHA2_256;
   const OSSL_PARAM params[] = {
@@ -34,10 +36,7 @@ absl::StatusOr<Pseudonymizer> Pseudonymizer::FromKey(std::string key) {
         "OpenSSL cannot provide HMAC-SHA-256 for audit pseudonyms; check the "
         "OpenSSL installation");
   }
-  return Pseudonymizer(std::shared_ptr<const EVP_MAC_CTX>(
-      ctx.release(), [](const EVP_MAC_CTX* c) {
-        EVP_MAC_CTX_free(const_cast<EVP_MAC_CTX*>(c));
-      }));
+  return Pseudonymizer(std::move(ctx));
 }
 
 std::string Pseudonymizer::Pseudonym(absl::string_view subject_id) const {

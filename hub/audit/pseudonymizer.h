@@ -32,12 +32,13 @@ class Pseudonymizer {
   };
   using MacCtx = std::unique_ptr<EVP_MAC_CTX, MacCtxFree>;
 
-  explicit Pseudonymizer(std::shared_ptr<const EVP_MAC_CTX> keyed)
+  explicit Pseudonymizer(std::shared_ptr<EVP_MAC_CTX> keyed)
       : keyed_(std::move(keyed)) {}
 
   // An HMAC context already keyed, copied for each pseudonym: the key's
-  // pads and OpenSSL's algorithm lookup are done once, not per call.
-  std::shared_ptr<const EVP_MAC_CTX> keyed_;
+  // pads and OpenSSL's algorithm lookup are done once, not per call. Only
+  // read (EVP_MAC_CTX_dup) after FromKey.
+  std::shared_ptr<EVP_MAC_CTX> keyed_;
 };
 
 }  // namespace hub::audit
