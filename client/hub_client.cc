@@ -99,10 +99,12 @@ absl::StatusOr<std::unique_ptr<HubClient>> HubClient::Create(
 absl::Status ExplainHubFailure(absl::string_view address,
                                const grpc::Status& status) {
   const std::string& detail = status.error_message();
-  // gRPC's synchronous server refuses a call with these words when all its
-  // threads are busy, before any handler runs (docs/operations.md).
+  // An overloaded hub refuses a call before doing anything for it: in its
+  // own words, or in gRPC's when all the threads of its synchronous
+  // streaming calls are busy (docs/operations.md, Overload).
   if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED &&
-      detail == "Server Threadpool Exhausted") {
+      (detail == common::kHubBusyMessage ||
+       detail == "Server Threadpool Exhausted")) {
     return absl::UnavailableError(absl::StrCat(
         "the hub at ", address,
         " is too busy to take the call and did not apply it; try again "

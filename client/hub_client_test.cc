@@ -1,6 +1,7 @@
 #include "client/hub_client.h"
 
 #include "client/offline/queued_writes.h"
+#include "common/grpc_status.h"
 #include "common/status_matchers.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -20,6 +21,15 @@ TEST(ExplainHubFailureTest, AnOverloadedHubIsWorthTryingAgain) {
                           HasSubstr("too busy to take the call")));
   EXPECT_THAT(s.message(), HasSubstr(kHub));
   // So a queued offline write stays queued instead of being marked refused.
+  EXPECT_TRUE(Unreachable(s));
+}
+
+TEST(ExplainHubFailureTest, AHubRefusingCallsItCannotHoldIsWorthTryingAgain) {
+  const absl::Status s =
+      ExplainHubFailure(kHub, grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                           common::kHubBusyMessage));
+  EXPECT_THAT(s, StatusIs(absl::StatusCode::kUnavailable,
+                          HasSubstr("too busy to take the call")));
   EXPECT_TRUE(Unreachable(s));
 }
 

@@ -9,6 +9,13 @@
 
 namespace hub::common {
 
+// The message of the RESOURCE_EXHAUSTED status with which hubd refuses a
+// call it is too busy to take, before doing anything for it; clients treat
+// it as "try again" (docs/operations.md, Overload).
+inline constexpr char kHubBusyMessage[] =
+    "the hub is too busy to take the call and did nothing for it; try again "
+    "shortly";
+
 grpc::Status ToGrpcStatus(const absl::Status& status);
 absl::Status FromGrpcStatus(const grpc::Status& status);
 

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "hub/audit/checkpoint.h"
@@ -34,6 +35,16 @@ class AuditLog {
   absl::StatusOr<uint64_t> Append(const prevent::audit::v1::AuditEvent& event) {
     return Append(event, nullptr);
   }
+
+  // Append without waiting: queues `event` (and `write`, which must stay
+  // valid until `done` runs) and returns at once; `done` receives what
+  // Append would have returned once the outcome is known, on a thread of
+  // the log's choosing, and must not block. A server completes its calls
+  // this way, so a call waiting for durability holds no thread.
+  using AppendDone = absl::AnyInvocable<void(absl::StatusOr<uint64_t>) &&>;
+  virtual void AppendAsync(const prevent::audit::v1::AuditEvent& event,
+                           const store::RecordWrite* write,
+                           AppendDone done) = 0;
 
   // A checkpoint, signed now if need be, that covers every event committed
   // before the call. UNAVAILABLE if it cannot be stored.

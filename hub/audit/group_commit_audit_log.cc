@@ -140,6 +140,25 @@ absl::StatusOr<uint64_t> GroupCommitAuditLog::Append(
   return done.index;
 }
 
+void GroupCommitAuditLog::AppendAsync(
+    const prevent::audit::v1::AuditEvent& event,
+    const store::RecordWrite* write, AppendDone done) {
+  auto pending = std::make_unique<Pending>();
+  pending->row = RowForEvent(event);
+  if (write != nullptr && !write->empty()) pending->write = write;
+  pending->on_done = std::move(done);
+  {
+    absl::MutexLock lock(&mu_);
+    if (!stopping_) {
+      queue_.push_back(pending.release());  // the writer deletes it
+      work_.Signal();
+      return;
+    }
+  }
+  std::move(pending->on_done)(
+      absl::UnavailableError("the hub is shutting down"));
+}
+
 absl::StatusOr<SignedCheckpoint> GroupCommitAuditLog::Checkpoint() {
   Pending pending;
   pending.want_checkpoint = true;
@@ -201,11 +220,20 @@ void GroupCommitAuditLog::WriterLoop() {
     }
     mu_.Unlock();
     Commit(batch);
+    // Asynchronous callers are completed outside the lock, in order.
+    for (Pending*& p : batch) {
+      if (!p->on_done) continue;
+      std::unique_ptr<Pending> owned(std::exchange(p, nullptr));
+      std::move(owned->on_done)(owned->status.ok()
+                                    ? absl::StatusOr<uint64_t>(owned->index)
+                                    : absl::StatusOr<uint64_t>(owned->status));
+    }
     mu_.Lock();
-    // Each caller has its own condition variable, so a commit wakes only
-    // the callers it served. Signalled under mu_: a caller cannot see
+    // Each waiting caller has its own condition variable, so a commit wakes
+    // only the callers it served. Signalled under mu_: a caller cannot see
     // `done` and destroy its variable before the signal.
     for (Pending* p : batch) {
+      if (p == nullptr) continue;
       p->done = true;
       p->done_cv->Signal();
     }

@@ -54,6 +54,9 @@ class GroupCommitAuditLog final : public AuditLog {
   using AuditLog::Append;
   absl::StatusOr<uint64_t> Append(const prevent::audit::v1::AuditEvent& event,
                                   const store::RecordWrite* write) override;
+  // `done` runs on the writer thread, after the commit.
+  void AppendAsync(const prevent::audit::v1::AuditEvent& event,
+                   const store::RecordWrite* write, AppendDone done) override;
   absl::StatusOr<SignedCheckpoint> Checkpoint() override;
   uint64_t size() const override;
   bool healthy() const override;
@@ -75,6 +78,7 @@ class GroupCommitAuditLog final : public AuditLog {
     bool want_checkpoint = false;
     bool done = false;
     absl::CondVar* done_cv = nullptr;  // the waiting caller's, under mu_
+    AppendDone on_done;  // instead of done_cv: AppendAsync's (owns this)
     absl::Status status;
     uint64_t index = 0;
     SignedCheckpoint checkpoint;

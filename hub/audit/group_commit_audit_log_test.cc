@@ -239,6 +239,67 @@ TEST_F(GroupCommitAuditLogTest, ConcurrentAppendsAllCommitAndVerify) {
   EXPECT_EQ(report->unsigned_tail, 0u);
 }
 
+// What AppendAsync reported, collected from the writer thread.
+class AsyncOutcomes {
+ public:
+  explicit AsyncOutcomes(int expected) : expected_(expected) {}
+  AuditLog::AppendDone Collector() {
+    return [this](absl::StatusOr<uint64_t> outcome) {
+      absl::MutexLock lock(&mu_);
+      outcomes_.push_back(std::move(outcome));
+    };
+  }
+  std::vector<absl::StatusOr<uint64_t>> Await() {
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(this, &AsyncOutcomes::Complete));
+    return outcomes_;
+  }
+
+ private:
+  bool Complete() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return static_cast<int>(outcomes_.size()) >= expected_;
+  }
+
+  const int expected_;
+  absl::Mutex mu_;
+  std::vector<absl::StatusOr<uint64_t>> outcomes_ ABSL_GUARDED_BY(mu_);
+};
+
+TEST_F(GroupCommitAuditLogTest, AsyncAppendsReportTheirIndexesOnceCommitted) {
+  std::unique_ptr<GroupCommitAuditLog> log = OpenLog();
+  ASSERT_NE(log, nullptr);
+  ASSERT_THAT(log->Append(Event(0)), IsOk());
+  AsyncOutcomes outcomes(4);
+  for (int i = 1; i < 5; ++i) {
+    log->AppendAsync(Event(i), nullptr, outcomes.Collector());
+  }
+  const std::vector<absl::StatusOr<uint64_t>> got = outcomes.Await();
+  ASSERT_EQ(got.size(), 4u);
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_THAT(got[i], IsOk());
+    EXPECT_EQ(*got[i], static_cast<uint64_t>(i + 1));  // in queue order
+  }
+  // Reported only once durable: the store holds every one.
+  EXPECT_EQ(store_->AuditSize().value_or(0), 5u);
+  EXPECT_THAT(EventIds(*store_), ElementsAre("event-0", "event-1", "event-2",
+                                             "event-3", "event-4"));
+}
+
+TEST_F(GroupCommitAuditLogTest, ClosingTheLogCommitsQueuedAsyncAppends) {
+  AsyncOutcomes outcomes(3);
+  {
+    std::unique_ptr<GroupCommitAuditLog> log = OpenLog();
+    ASSERT_NE(log, nullptr);
+    for (int i = 0; i < 3; ++i) {
+      log->AppendAsync(Event(i), nullptr, outcomes.Collector());
+    }
+  }
+  for (const absl::StatusOr<uint64_t>& outcome : outcomes.Await()) {
+    EXPECT_THAT(outcome, IsOk());
+  }
+  EXPECT_EQ(store_->AuditSize().value_or(0), 3u);
+}
+
 TEST_F(GroupCommitAuditLogTest, TheEmptyLogHasACheckpointOfTheEmptyTree) {
   std::unique_ptr<GroupCommitAuditLog> log = OpenLog();
   ASSERT_NE(log, nullptr);
@@ -594,6 +655,23 @@ TEST_F(FailingDiskTest, FailsClosedAndRecoversWithTheNextAppend) {
   // The refused events are not in the log.
   EXPECT_THAT(EventIds(*store_), ElementsAre("event-0", "event-1", "event-5"));
   EXPECT_THAT(store_->CheckIntegrity(), IsOk());
+}
+
+TEST_F(FailingDiskTest, AnAsyncAppendThatCannotBeWrittenReportsUnavailable) {
+  std::unique_ptr<GroupCommitAuditLog> log = OpenLog(RecordingOptions());
+  ASSERT_NE(log, nullptr);
+  ASSERT_THAT(log->Append(Event(0)), IsOk());
+  store::SetFaultVfsFailing(true);
+  AsyncOutcomes failed(1);
+  log->AppendAsync(Event(1), nullptr, failed.Collector());
+  EXPECT_THAT(failed.Await().front(),
+              StatusIs(absl::StatusCode::kUnavailable, ::testing::_));
+  EXPECT_EQ(log->size(), 1u);
+  store::SetFaultVfsFailing(false);
+  AsyncOutcomes recovered(1);
+  log->AppendAsync(Event(2), nullptr, recovered.Collector());
+  ASSERT_THAT(recovered.Await().front(), IsOk());
+  EXPECT_THAT(EventIds(*store_), ElementsAre("event-0", "event-2"));
 }
 
 // TESTING I4: a call's data change commits in the same transaction as its

@@ -133,9 +133,9 @@ absl::StatusOr<prevent::records::v1::AuditProof> CheckpointProof(
   return proof;
 }
 
-grpc::Status AuditService::GetCheckpoint(
-    grpc::ServerContext* context, const hb::GetCheckpointRequest* request,
-    hb::AuditProofResponse* response) {
+grpc::ServerUnaryReactor* AuditService::GetCheckpoint(
+    grpc::CallbackServerContext* context,
+    const hb::GetCheckpointRequest* request, hb::AuditProofResponse* response) {
   return runner_->Run(
       "/prevent.hub.v1.AuditService/GetCheckpoint", context,
       [&](Call& call) -> absl::Status {
@@ -148,8 +148,9 @@ grpc::Status AuditService::GetCheckpoint(
       });
 }
 
-grpc::Status AuditService::GetInclusionProof(
-    grpc::ServerContext* context, const hb::GetInclusionProofRequest* request,
+grpc::ServerUnaryReactor* AuditService::GetInclusionProof(
+    grpc::CallbackServerContext* context,
+    const hb::GetInclusionProofRequest* request,
     hb::AuditProofResponse* response) {
   return runner_->Run(
       "/prevent.hub.v1.AuditService/GetInclusionProof", context,
@@ -164,8 +165,9 @@ grpc::Status AuditService::GetInclusionProof(
       });
 }
 
-grpc::Status AuditService::GetConsistencyProof(
-    grpc::ServerContext* context, const hb::GetConsistencyProofRequest* request,
+grpc::ServerUnaryReactor* AuditService::GetConsistencyProof(
+    grpc::CallbackServerContext* context,
+    const hb::GetConsistencyProofRequest* request,
     hb::AuditProofResponse* response) {
   return runner_->Run(
       "/prevent.hub.v1.AuditService/GetConsistencyProof", context,
@@ -181,9 +183,9 @@ grpc::Status AuditService::GetConsistencyProof(
       });
 }
 
-grpc::Status AuditService::Query(grpc::ServerContext* context,
-                                 const hb::AuditQueryRequest* request,
-                                 hb::AuditQueryResponse* response) {
+grpc::ServerUnaryReactor* AuditService::Query(
+    grpc::CallbackServerContext* context, const hb::AuditQueryRequest* request,
+    hb::AuditQueryResponse* response) {
   return runner_->Run(
       "/prevent.hub.v1.AuditService/Query", context,
       [&](Call& call) -> absl::Status {

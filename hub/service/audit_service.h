@@ -21,28 +21,30 @@ namespace hub::service {
 absl::StatusOr<prevent::records::v1::AuditProof> CheckpointProof(
     audit::AuditLog& log, uint64_t known_tree_size);
 
-class AuditService final : public prevent::hub::v1::AuditService::Service {
+class AuditService final
+    : public prevent::hub::v1::AuditService::CallbackService {
  public:
   // All must outlive the service.
   AuditService(const CallRunner* runner, audit::AuditLog* log,
                const audit::Pseudonymizer* pseudonymizer)
       : runner_(runner), log_(log), pseudonymizer_(pseudonymizer) {}
 
-  grpc::Status GetCheckpoint(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* GetCheckpoint(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::GetCheckpointRequest* request,
       prevent::hub::v1::AuditProofResponse* response) override;
-  grpc::Status GetInclusionProof(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* GetInclusionProof(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::GetInclusionProofRequest* request,
       prevent::hub::v1::AuditProofResponse* response) override;
-  grpc::Status GetConsistencyProof(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* GetConsistencyProof(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::GetConsistencyProofRequest* request,
       prevent::hub::v1::AuditProofResponse* response) override;
-  grpc::Status Query(grpc::ServerContext* context,
-                     const prevent::hub::v1::AuditQueryRequest* request,
-                     prevent::hub::v1::AuditQueryResponse* response) override;
+  grpc::ServerUnaryReactor* Query(
+      grpc::CallbackServerContext* context,
+      const prevent::hub::v1::AuditQueryRequest* request,
+      prevent::hub::v1::AuditQueryResponse* response) override;
 
  private:
   const CallRunner* const runner_;

@@ -142,9 +142,10 @@ absl::StatusOr<BriefingService::Copy> BriefingService::OpenCopy(
   return Copy{std::move(*found), std::move(*row)};
 }
 
-grpc::Status BriefingService::List(grpc::ServerContext* context,
-                                   const api::ListBriefingsRequest* request,
-                                   api::ListBriefingsResponse* response) {
+grpc::ServerUnaryReactor* BriefingService::List(
+    grpc::CallbackServerContext* context,
+    const api::ListBriefingsRequest* request,
+    api::ListBriefingsResponse* response) {
   return runner_->Run(kList, context, [&](Call& call) -> absl::Status {
     const api::RequestContext& ctx = request->context();
     RETURN_IF_ERROR(ValidateRequestContext(ctx));
@@ -216,8 +217,8 @@ grpc::Status BriefingService::List(grpc::ServerContext* context,
   });
 }
 
-grpc::Status BriefingService::Acknowledge(
-    grpc::ServerContext* context,
+grpc::ServerUnaryReactor* BriefingService::Acknowledge(
+    grpc::CallbackServerContext* context,
     const api::AcknowledgeBriefingRequest* request,
     api::AcknowledgeBriefingResponse* response) {
   return runner_->Run(kAcknowledge, context, [&](Call& call) -> absl::Status {
@@ -264,9 +265,10 @@ grpc::Status BriefingService::Acknowledge(
   });
 }
 
-grpc::Status BriefingService::Read(grpc::ServerContext* context,
-                                   const api::ReadBriefingRequest* request,
-                                   api::ReadBriefingResponse* response) {
+grpc::ServerUnaryReactor* BriefingService::Read(
+    grpc::CallbackServerContext* context,
+    const api::ReadBriefingRequest* request,
+    api::ReadBriefingResponse* response) {
   return runner_->Run(kRead, context, [&](Call& call) -> absl::Status {
     const api::RequestContext& ctx = request->context();
     RETURN_IF_ERROR(ValidateRequestContext(ctx));
@@ -300,8 +302,9 @@ grpc::Status BriefingService::Read(grpc::ServerContext* context,
   });
 }
 
-grpc::Status BriefingService::AttestPurge(
-    grpc::ServerContext* context, const api::AttestPurgeRequest* request,
+grpc::ServerUnaryReactor* BriefingService::AttestPurge(
+    grpc::CallbackServerContext* context,
+    const api::AttestPurgeRequest* request,
     api::AttestPurgeResponse* response) {
   return runner_->Run(kAttestPurge, context, [&](Call& call) -> absl::Status {
     const api::RequestContext& ctx = request->context();

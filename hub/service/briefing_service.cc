@@ -171,8 +171,9 @@ absl::StatusOr<StoredBriefing> BriefingService::OwnBriefing(
   return std::move(*found);
 }
 
-grpc::Status BriefingService::Publish(
-    grpc::ServerContext* context, const api::PublishBriefingRequest* request,
+grpc::ServerUnaryReactor* BriefingService::Publish(
+    grpc::CallbackServerContext* context,
+    const api::PublishBriefingRequest* request,
     api::PublishBriefingResponse* response) {
   return runner_->Run(kPublish, context, [&](Call& call) -> absl::Status {
     const api::RequestContext& ctx = request->context();
@@ -192,8 +193,9 @@ grpc::Status BriefingService::Publish(
   });
 }
 
-grpc::Status BriefingService::Supersede(
-    grpc::ServerContext* context, const api::SupersedeBriefingRequest* request,
+grpc::ServerUnaryReactor* BriefingService::Supersede(
+    grpc::CallbackServerContext* context,
+    const api::SupersedeBriefingRequest* request,
     api::PublishBriefingResponse* response) {
   return runner_->Run(kSupersede, context, [&](Call& call) -> absl::Status {
     const api::RequestContext& ctx = request->context();
@@ -221,8 +223,9 @@ grpc::Status BriefingService::Supersede(
   });
 }
 
-grpc::Status BriefingService::Withdraw(
-    grpc::ServerContext* context, const api::WithdrawBriefingRequest* request,
+grpc::ServerUnaryReactor* BriefingService::Withdraw(
+    grpc::CallbackServerContext* context,
+    const api::WithdrawBriefingRequest* request,
     api::WithdrawBriefingResponse* response) {
   return runner_->Run(kWithdraw, context, [&](Call& call) -> absl::Status {
     const api::RequestContext& ctx = request->context();
@@ -260,8 +263,8 @@ grpc::Status BriefingService::Withdraw(
   });
 }
 
-grpc::Status BriefingService::DeliveryStatus(
-    grpc::ServerContext* context,
+grpc::ServerUnaryReactor* BriefingService::DeliveryStatus(
+    grpc::CallbackServerContext* context,
     const api::BriefingDeliveryStatusRequest* request,
     api::BriefingDeliveryStatusResponse* response) {
   return runner_->Run(

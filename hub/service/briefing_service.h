@@ -21,42 +21,44 @@
 namespace hub::service {
 
 class BriefingService final
-    : public prevent::hub::v1::BriefingService::Service {
+    : public prevent::hub::v1::BriefingService::CallbackService {
  public:
   // Every argument must outlive the service.
   BriefingService(const CallRunner* runner, store::RecordStore* store,
                   RecordLocks* locks)
       : runner_(runner), store_(store), locks_(locks) {}
 
-  grpc::Status Publish(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* Publish(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::PublishBriefingRequest* request,
       prevent::hub::v1::PublishBriefingResponse* response) override;
-  grpc::Status Supersede(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* Supersede(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::SupersedeBriefingRequest* request,
       prevent::hub::v1::PublishBriefingResponse* response) override;
-  grpc::Status Withdraw(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* Withdraw(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::WithdrawBriefingRequest* request,
       prevent::hub::v1::WithdrawBriefingResponse* response) override;
-  grpc::Status DeliveryStatus(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* DeliveryStatus(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::BriefingDeliveryStatusRequest* request,
       prevent::hub::v1::BriefingDeliveryStatusResponse* response) override;
 
-  grpc::Status List(grpc::ServerContext* context,
-                    const prevent::hub::v1::ListBriefingsRequest* request,
-                    prevent::hub::v1::ListBriefingsResponse* response) override;
-  grpc::Status Acknowledge(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* List(
+      grpc::CallbackServerContext* context,
+      const prevent::hub::v1::ListBriefingsRequest* request,
+      prevent::hub::v1::ListBriefingsResponse* response) override;
+  grpc::ServerUnaryReactor* Acknowledge(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::AcknowledgeBriefingRequest* request,
       prevent::hub::v1::AcknowledgeBriefingResponse* response) override;
-  grpc::Status Read(grpc::ServerContext* context,
-                    const prevent::hub::v1::ReadBriefingRequest* request,
-                    prevent::hub::v1::ReadBriefingResponse* response) override;
-  grpc::Status AttestPurge(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* Read(
+      grpc::CallbackServerContext* context,
+      const prevent::hub::v1::ReadBriefingRequest* request,
+      prevent::hub::v1::ReadBriefingResponse* response) override;
+  grpc::ServerUnaryReactor* AttestPurge(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::AttestPurgeRequest* request,
       prevent::hub::v1::AttestPurgeResponse* response) override;
 

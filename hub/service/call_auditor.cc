@@ -74,6 +74,28 @@ absl::Status CallAuditor::RecordCall(
     const policy::Decision* decision, const CallFacts& facts,
     const absl::Status& status, absl::string_view peer_address,
     const store::RecordWrite* write) const {
+  return Commit(
+      EventForCall(method, peer, now, decision, facts, status, peer_address),
+      write);
+}
+
+void CallAuditor::RecordCallAsync(
+    absl::string_view method, const AuthenticatedPeer& peer, absl::Time now,
+    const policy::Decision* decision, const CallFacts& facts,
+    const absl::Status& status, absl::string_view peer_address,
+    const store::RecordWrite* write,
+    absl::AnyInvocable<void(absl::Status) &&> done) const {
+  log_->AppendAsync(
+      EventForCall(method, peer, now, decision, facts, status, peer_address),
+      write, [done = std::move(done)](absl::StatusOr<uint64_t> index) mutable {
+        std::move(done)(index.status());
+      });
+}
+
+ab::AuditEvent CallAuditor::EventForCall(
+    absl::string_view method, const AuthenticatedPeer& peer, absl::Time now,
+    const policy::Decision* decision, const CallFacts& facts,
+    const absl::Status& status, absl::string_view peer_address) const {
   ab::AuditEvent event;
   event.set_event_id(audit::NewEventId(now));
   event.set_time_unix_ms(absl::ToUnixMillis(now));
@@ -128,7 +150,7 @@ absl::Status CallAuditor::RecordCall(
     }
   }
   event.set_status(absl::StatusCodeToString(status.code()));
-  return Commit(event, write);
+  return event;
 }
 
 absl::Status CallAuditor::RecordRefusal(absl::string_view method,

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
@@ -60,6 +61,15 @@ class CallAuditor {
                           const CallFacts& facts, const absl::Status& status,
                           absl::string_view peer_address,
                           const store::RecordWrite* write = nullptr) const;
+  // RecordCall without waiting: `done` receives its status once the event
+  // is durable or has failed, on the log's writer thread, and must not
+  // block. `write` must stay valid until then.
+  void RecordCallAsync(absl::string_view method, const AuthenticatedPeer& peer,
+                       absl::Time now, const policy::Decision* decision,
+                       const CallFacts& facts, const absl::Status& status,
+                       absl::string_view peer_address,
+                       const store::RecordWrite* write,
+                       absl::AnyInvocable<void(absl::Status) &&> done) const;
 
   // Commits the event of a call refused before it reached a handler: the
   // certificate named no usable principal (`peer` null; LOGIN, DENY), or the
@@ -74,6 +84,10 @@ class CallAuditor {
   const audit::Pseudonymizer& pseudonymizer() const { return *pseudonymizer_; }
 
  private:
+  prevent::audit::v1::AuditEvent EventForCall(
+      absl::string_view method, const AuthenticatedPeer& peer, absl::Time now,
+      const policy::Decision* decision, const CallFacts& facts,
+      const absl::Status& status, absl::string_view peer_address) const;
   absl::Status Commit(const prevent::audit::v1::AuditEvent& event,
                       const store::RecordWrite* write = nullptr) const;
 

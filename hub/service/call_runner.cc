@@ -1,6 +1,8 @@
 #include "hub/service/call_runner.h"
 
 #include <chrono>
+#include <memory>
+#include <utility>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -62,29 +64,19 @@ absl::Status Call::Authorize(policy::Action action,
                    "; `hubctl policy explain` shows why"));
 }
 
-grpc::Status CallRunner::Run(
-    absl::string_view method, grpc::ServerContext* context,
-    absl::FunctionRef<absl::Status(Call&)> body) const {
-  // Latency is measured on the monotonic clock; it is only logged.
-  const auto start = std::chrono::steady_clock::now();
-  absl::StatusOr<AuthenticatedPeer> peer =
-      identity_->Authenticate(PeerCertificatePem(*context->auth_context()));
-  absl::Status status = peer.status();
-  std::optional<Call> call;
-  if (peer.ok()) {
-    call.emplace(*peer, clock_->Now());
-    status = body(*call);
-    if (status.ok() && call->decision() == nullptr) {
-      // A handler that skipped the policy engine releases nothing.
-      status = absl::InternalError("the call was not decided by the policy");
-    }
-    // Durable before anything leaves: if the event cannot be written, the
-    // response is dropped and the call fails (fail closed).
-    absl::Status audited = auditor_->RecordCall(
-        method, *peer, call->now(), call->decision(), call->audit_facts(),
-        status, PeerIp(context->peer()), status.ok() ? call->write() : nullptr);
-    if (!audited.ok()) status = audited;
-  }
+struct CallRunner::Started {
+  std::chrono::steady_clock::time_point start;
+  std::unique_ptr<Call> call;  // null if the caller was not identified
+  absl::Status status;
+};
+
+namespace {
+
+// The call's one structured log line; never request content. Latency is
+// measured on the monotonic clock; it is only logged.
+void LogCall(absl::string_view method, const Call* call,
+             const absl::Status& status,
+             std::chrono::steady_clock::time_point start) {
   const auto micros = std::chrono::duration_cast<std::chrono::microseconds>(
                           std::chrono::steady_clock::now() - start)
                           .count();
@@ -92,8 +84,8 @@ grpc::Status CallRunner::Run(
   common::LogLine(
       status.ok() ? common::Severity::kInfo : common::Severity::kWarning, "rpc")
       .Add("method", method)
-      .Add("principal", peer.ok() ? peer->principal->id() : "-")
-      .Add("partner", peer.ok() ? peer->partner->id() : "-")
+      .Add("principal", call ? call->peer().principal->id() : "-")
+      .Add("partner", call ? call->peer().partner->id() : "-")
       .Add("decision", decision == nullptr ? "-"
                        : decision->allowed ? "ALLOW"
                                            : "DENY")
@@ -106,7 +98,76 @@ grpc::Status CallRunner::Run(
                                       decision->rule_id()))
       .Add("status", absl::StatusCodeToString(status.code()))
       .Add("latency_us", static_cast<int64_t>(micros));
-  return common::ToGrpcStatus(status);
+}
+
+}  // namespace
+
+CallRunner::Started CallRunner::Start(
+    grpc::ServerContextBase* context,
+    absl::FunctionRef<absl::Status(Call&)> body) const {
+  Started started;
+  started.start = std::chrono::steady_clock::now();
+  absl::StatusOr<AuthenticatedPeer> peer =
+      identity_->Authenticate(PeerCertificatePem(*context->auth_context()));
+  if (!peer.ok()) {
+    started.status = peer.status();
+    return started;
+  }
+  started.call = std::make_unique<Call>(*std::move(peer), clock_->Now());
+  started.status = body(*started.call);
+  if (started.status.ok() && started.call->decision() == nullptr) {
+    // A handler that skipped the policy engine releases nothing.
+    started.status =
+        absl::InternalError("the call was not decided by the policy");
+  }
+  return started;
+}
+
+grpc::ServerUnaryReactor* CallRunner::Run(
+    absl::string_view method, grpc::CallbackServerContext* context,
+    absl::FunctionRef<absl::Status(Call&)> body) const {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  Started started = Start(context, body);
+  if (started.call == nullptr) {
+    LogCall(method, nullptr, started.status, started.start);
+    reactor->Finish(common::ToGrpcStatus(started.status));
+    return reactor;
+  }
+  // Durable before anything leaves: the reactor finishes only once the
+  // event is committed, and if it cannot be written the response is
+  // dropped and the call fails (fail closed). The call (its write and its
+  // record locks) lives until then.
+  const Call& call = *started.call;
+  const absl::Status status = started.status;
+  auditor_->RecordCallAsync(
+      method, call.peer(), call.now(), call.decision(), call.audit_facts(),
+      status, PeerIp(context->peer()), status.ok() ? call.write() : nullptr,
+      [method, reactor,
+       started = std::move(started)](absl::Status audited) mutable {
+        if (!audited.ok()) started.status = audited;
+        LogCall(method, started.call.get(), started.status, started.start);
+        const grpc::Status finished = common::ToGrpcStatus(started.status);
+        started.call.reset();  // releases its record locks
+        reactor->Finish(finished);
+      });
+  return reactor;
+}
+
+grpc::Status CallRunner::Run(
+    absl::string_view method, grpc::ServerContext* context,
+    absl::FunctionRef<absl::Status(Call&)> body) const {
+  Started started = Start(context, body);
+  if (started.call != nullptr) {
+    // Durable before anything leaves (see above).
+    const Call& call = *started.call;
+    absl::Status audited = auditor_->RecordCall(
+        method, call.peer(), call.now(), call.decision(), call.audit_facts(),
+        started.status, PeerIp(context->peer()),
+        started.status.ok() ? call.write() : nullptr);
+    if (!audited.ok()) started.status = audited;
+  }
+  LogCall(method, started.call.get(), started.status, started.start);
+  return common::ToGrpcStatus(started.status);
 }
 
 }  // namespace hub::service

@@ -11,17 +11,20 @@
 #define HUB_SERVICE_CALL_RUNNER_H_
 
 #include <grpcpp/server_context.h>
+#include <grpcpp/support/server_callback.h>
 
-#include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "common/clock.h"
 #include "hub/service/call_auditor.h"
+#include "hub/service/in_flight_limit.h"
 #include "hub/service/peer_identity.h"
+#include "hub/service/record_locks.h"
 #include "hub/store/record_store.h"
 #include "policy/decide.h"
 #include "proto/audit.pb.h"
@@ -49,8 +52,8 @@ policy::Decision DecideFor(const AuthenticatedPeer& peer, policy::Action action,
 // what the call's audit event will say.
 class Call {
  public:
-  Call(const AuthenticatedPeer& peer, absl::Time now)
-      : peer_(peer), now_(now) {}
+  Call(AuthenticatedPeer peer, absl::Time now)
+      : peer_(std::move(peer)), now_(now) {}
 
   const AuthenticatedPeer& peer() const { return peer_; }
   absl::Time now() const { return now_; }
@@ -117,37 +120,62 @@ class Call {
 
   // Keeps `lock` held until the call's event (and write) is committed, so
   // a read-check-write sequence on one record is not interleaved.
-  void Hold(std::unique_lock<std::mutex> lock) {
-    held_.push_back(std::move(lock));
-  }
+  void Hold(RecordLock lock) { held_.push_back(std::move(lock)); }
 
   const CallFacts& audit_facts() const { return audit_; }
 
  private:
-  const AuthenticatedPeer& peer_;
+  const AuthenticatedPeer peer_;
   const absl::Time now_;
   std::optional<policy::Decision> decision_;
   CallFacts audit_;
   std::optional<store::RecordWrite> write_;
-  std::vector<std::unique_lock<std::mutex>> held_;
+  std::vector<RecordLock> held_;
 };
 
 class CallRunner {
  public:
+  // Calls held at once between their handler and their audit commit by
+  // default; ~1 KiB each, and at the hub's commit rate a fraction of a
+  // second's work.
+  static constexpr int kDefaultMaxInFlight = 1024;
+
   // `identity`, `auditor` and `clock` must outlive the runner.
   CallRunner(const PeerIdentity* identity, const CallAuditor* auditor,
-             const common::Clock* clock)
-      : identity_(identity), auditor_(auditor), clock_(clock) {}
+             const common::Clock* clock,
+             int max_in_flight = kDefaultMaxInFlight)
+      : identity_(identity),
+        auditor_(auditor),
+        clock_(clock),
+        in_flight_(max_in_flight) {}
 
-  // Identifies the caller of `context` and, if that succeeds, runs `body`.
-  // Returns the body's status, or the identification failure, for gRPC.
+  // Identifies the caller of `context` and, if that succeeds, runs `body`
+  // on the calling thread. Returns a reactor that finishes the call with
+  // the body's status, or the identification failure, once the call's
+  // audit event is durable: no thread waits for the commit. `method` must
+  // outlive the call (a literal). With max_in_flight calls already waiting
+  // for their commits, refuses the call at once with RESOURCE_EXHAUSTED
+  // (kHubBusyMessage), neither running nor auditing it.
+  grpc::ServerUnaryReactor* Run(
+      absl::string_view method, grpc::CallbackServerContext* context,
+      absl::FunctionRef<absl::Status(Call&)> body) const;
+
+  // The same for a streaming call on gRPC's synchronous API: waits for the
+  // commit and returns the status.
   grpc::Status Run(absl::string_view method, grpc::ServerContext* context,
                    absl::FunctionRef<absl::Status(Call&)> body) const;
 
  private:
+  struct Started;
+  // Identifies the caller and runs `body`; `call` is empty if the caller
+  // was not identified.
+  Started Start(grpc::ServerContextBase* context,
+                absl::FunctionRef<absl::Status(Call&)> body) const;
+
   const PeerIdentity* const identity_;
   const CallAuditor* const auditor_;
   const common::Clock* const clock_;
+  mutable InFlightLimit in_flight_;
 };
 
 }  // namespace hub::service

@@ -300,9 +300,10 @@ absl::Status DeconflictionService::CheckOne(
   return absl::OkStatus();
 }
 
-grpc::Status DeconflictionService::Check(grpc::ServerContext* context,
-                                         const api::DeconflictionQuery* request,
-                                         api::DeconflictionAnswer* response) {
+grpc::ServerUnaryReactor* DeconflictionService::Check(
+    grpc::CallbackServerContext* context,
+    const api::DeconflictionQuery* request,
+    api::DeconflictionAnswer* response) {
   return runner_->Run(kCheck, context, [&](Call& call) {
     return CheckOne(call, *request, response);
   });
@@ -340,8 +341,9 @@ grpc::Status DeconflictionService::CheckBatch(
   return grpc::Status::OK;
 }
 
-grpc::Status DeconflictionService::RecordOutcome(
-    grpc::ServerContext* context, const api::RecordOutcomeRequest* request,
+grpc::ServerUnaryReactor* DeconflictionService::RecordOutcome(
+    grpc::CallbackServerContext* context,
+    const api::RecordOutcomeRequest* request,
     api::RecordOutcomeResponse* response) {
   return runner_->Run(kRecordOutcome, context, [&](Call& call) -> absl::Status {
     const api::RequestContext& ctx = request->context();
@@ -408,8 +410,8 @@ grpc::Status DeconflictionService::RecordOutcome(
   });
 }
 
-grpc::Status DeconflictionService::GetStatus(
-    grpc::ServerContext* context,
+grpc::ServerUnaryReactor* DeconflictionService::GetStatus(
+    grpc::CallbackServerContext* context,
     const api::GetDeconflictionStatusRequest* request,
     api::GetDeconflictionStatusResponse* response) {
   return runner_->Run(kGetStatus, context, [&](Call& call) -> absl::Status {

@@ -16,8 +16,17 @@
 
 namespace hub::service {
 
-class DeconflictionService final
-    : public prevent::hub::v1::DeconflictionService::Service {
+// The unary calls use gRPC's callback API (see CallRunner); CheckBatch, a
+// stream, stays on the synchronous API.
+using DeconflictionServiceBase =
+    prevent::hub::v1::DeconflictionService::WithCallbackMethod_Check<
+        prevent::hub::v1::DeconflictionService::
+            WithCallbackMethod_RecordOutcome<
+                prevent::hub::v1::DeconflictionService::
+                    WithCallbackMethod_GetStatus<
+                        prevent::hub::v1::DeconflictionService::Service>>>;
+
+class DeconflictionService final : public DeconflictionServiceBase {
  public:
   // Every argument must outlive the service.
   DeconflictionService(const CallRunner* runner, store::RecordStore* store,
@@ -25,20 +34,21 @@ class DeconflictionService final
                        const deconfliction::MatchIndex* index)
       : runner_(runner), store_(store), locks_(locks), index_(index) {}
 
-  grpc::Status Check(grpc::ServerContext* context,
-                     const prevent::hub::v1::DeconflictionQuery* request,
-                     prevent::hub::v1::DeconflictionAnswer* response) override;
+  grpc::ServerUnaryReactor* Check(
+      grpc::CallbackServerContext* context,
+      const prevent::hub::v1::DeconflictionQuery* request,
+      prevent::hub::v1::DeconflictionAnswer* response) override;
   grpc::Status CheckBatch(
       grpc::ServerContext* context,
       grpc::ServerReaderWriter<prevent::hub::v1::DeconflictionAnswer,
                                prevent::hub::v1::DeconflictionQuery>* stream)
       override;
-  grpc::Status RecordOutcome(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* RecordOutcome(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::RecordOutcomeRequest* request,
       prevent::hub::v1::RecordOutcomeResponse* response) override;
-  grpc::Status GetStatus(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* GetStatus(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::GetDeconflictionStatusRequest* request,
       prevent::hub::v1::GetDeconflictionStatusResponse* response) override;
 

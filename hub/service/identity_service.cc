@@ -7,8 +7,8 @@ namespace hub::service {
 
 namespace pb = ::prevent::policy::v1;
 
-grpc::Status IdentityService::WhoAmI(
-    grpc::ServerContext* context,
+grpc::ServerUnaryReactor* IdentityService::WhoAmI(
+    grpc::CallbackServerContext* context,
     const prevent::hub::v1::WhoAmIRequest* request,
     prevent::hub::v1::WhoAmIResponse* response) {
   return runner_->Run(

@@ -9,14 +9,15 @@
 namespace hub::service {
 
 class IdentityService final
-    : public prevent::hub::v1::IdentityService::Service {
+    : public prevent::hub::v1::IdentityService::CallbackService {
  public:
   // `runner` must outlive the service.
   explicit IdentityService(const CallRunner* runner) : runner_(runner) {}
 
-  grpc::Status WhoAmI(grpc::ServerContext* context,
-                      const prevent::hub::v1::WhoAmIRequest* request,
-                      prevent::hub::v1::WhoAmIResponse* response) override;
+  grpc::ServerUnaryReactor* WhoAmI(
+      grpc::CallbackServerContext* context,
+      const prevent::hub::v1::WhoAmIRequest* request,
+      prevent::hub::v1::WhoAmIResponse* response) override;
 
  private:
   const CallRunner* const runner_;

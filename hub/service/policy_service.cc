@@ -117,8 +117,8 @@ void FillAccess(const policy::Policy& policy, const policy::Decision& decision,
 
 }  // namespace
 
-grpc::Status PolicyService::Explain(
-    grpc::ServerContext* context, const ExplainRequest* request,
+grpc::ServerUnaryReactor* PolicyService::Explain(
+    grpc::CallbackServerContext* context, const ExplainRequest* request,
     prevent::hub::v1::ExplainResponse* response) {
   return runner_->Run(
       "/prevent.hub.v1.PolicyService/Explain", context,

@@ -10,14 +10,16 @@
 
 namespace hub::service {
 
-class PolicyService final : public prevent::hub::v1::PolicyService::Service {
+class PolicyService final
+    : public prevent::hub::v1::PolicyService::CallbackService {
  public:
   // `runner` must outlive the service.
   explicit PolicyService(const CallRunner* runner) : runner_(runner) {}
 
-  grpc::Status Explain(grpc::ServerContext* context,
-                       const prevent::hub::v1::ExplainRequest* request,
-                       prevent::hub::v1::ExplainResponse* response) override;
+  grpc::ServerUnaryReactor* Explain(
+      grpc::CallbackServerContext* context,
+      const prevent::hub::v1::ExplainRequest* request,
+      prevent::hub::v1::ExplainResponse* response) override;
 
  private:
   const CallRunner* const runner_;

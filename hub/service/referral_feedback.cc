@@ -41,8 +41,9 @@ absl::Status CheckCode(Feedback::Code code) {
 
 }  // namespace
 
-grpc::Status ReferralService::ApproveFeedback(
-    grpc::ServerContext* context, const api::ApproveFeedbackRequest* request,
+grpc::ServerUnaryReactor* ReferralService::ApproveFeedback(
+    grpc::CallbackServerContext* context,
+    const api::ApproveFeedbackRequest* request,
     api::ApproveFeedbackResponse* response) {
   return runner_->Run(
       kApproveFeedback, context, [&](Call& call) -> absl::Status {
@@ -88,8 +89,9 @@ grpc::Status ReferralService::ApproveFeedback(
       });
 }
 
-grpc::Status ReferralService::ReleaseFeedback(
-    grpc::ServerContext* context, const api::ReleaseFeedbackRequest* request,
+grpc::ServerUnaryReactor* ReferralService::ReleaseFeedback(
+    grpc::CallbackServerContext* context,
+    const api::ReleaseFeedbackRequest* request,
     api::ReleaseFeedbackResponse* response) {
   return runner_->Run(
       kReleaseFeedback, context, [&](Call& call) -> absl::Status {

@@ -169,8 +169,9 @@ absl::Status CheckAnswer(const rec::InformationResponse& answer,
 
 }  // namespace
 
-grpc::Status ReferralService::RequestInformation(
-    grpc::ServerContext* context, const api::RequestInformationRequest* request,
+grpc::ServerUnaryReactor* ReferralService::RequestInformation(
+    grpc::CallbackServerContext* context,
+    const api::RequestInformationRequest* request,
     api::RequestInformationResponse* response) {
   return runner_->Run(
       kRequestInformation, context, [&](Call& call) -> absl::Status {
@@ -276,8 +277,9 @@ grpc::Status ReferralService::RequestInformation(
       });
 }
 
-grpc::Status ReferralService::RespondInformation(
-    grpc::ServerContext* context, const api::RespondInformationRequest* request,
+grpc::ServerUnaryReactor* ReferralService::RespondInformation(
+    grpc::CallbackServerContext* context,
+    const api::RespondInformationRequest* request,
     api::RespondInformationResponse* response) {
   return runner_->Run(
       kRespondInformation, context, [&](Call& call) -> absl::Status {
@@ -400,8 +402,8 @@ grpc::Status ReferralService::RespondInformation(
       });
 }
 
-grpc::Status ReferralService::ListInformationRequests(
-    grpc::ServerContext* context,
+grpc::ServerUnaryReactor* ReferralService::ListInformationRequests(
+    grpc::CallbackServerContext* context,
     const api::ListInformationRequestsRequest* request,
     api::ListInformationRequestsResponse* response) {
   return runner_->Run(

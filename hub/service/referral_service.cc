@@ -112,9 +112,10 @@ absl::Status AddPriorReferrals(store::RecordStore& store, const Call& call,
 
 }  // namespace
 
-grpc::Status ReferralService::Submit(grpc::ServerContext* context,
-                                     const api::SubmitReferralRequest* request,
-                                     api::SubmitReferralResponse* response) {
+grpc::ServerUnaryReactor* ReferralService::Submit(
+    grpc::CallbackServerContext* context,
+    const api::SubmitReferralRequest* request,
+    api::SubmitReferralResponse* response) {
   return runner_->Run(kSubmit, context, [&](Call& call) -> absl::Status {
     const api::RequestContext& ctx = request->context();
     RETURN_IF_ERROR(ValidateRequestContext(ctx));
@@ -252,9 +253,10 @@ grpc::Status ReferralService::Submit(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ReferralService::Get(grpc::ServerContext* context,
-                                  const api::GetReferralRequest* request,
-                                  api::GetReferralResponse* response) {
+grpc::ServerUnaryReactor* ReferralService::Get(
+    grpc::CallbackServerContext* context,
+    const api::GetReferralRequest* request,
+    api::GetReferralResponse* response) {
   return runner_->Run(kGet, context, [&](Call& call) -> absl::Status {
     const api::RequestContext& ctx = request->context();
     RETURN_IF_ERROR(ValidateRequestContext(ctx));
@@ -272,9 +274,10 @@ grpc::Status ReferralService::Get(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ReferralService::List(grpc::ServerContext* context,
-                                   const api::ListReferralsRequest* request,
-                                   api::ListReferralsResponse* response) {
+grpc::ServerUnaryReactor* ReferralService::List(
+    grpc::CallbackServerContext* context,
+    const api::ListReferralsRequest* request,
+    api::ListReferralsResponse* response) {
   return runner_->Run(kList, context, [&](Call& call) -> absl::Status {
     const api::RequestContext& ctx = request->context();
     RETURN_IF_ERROR(ValidateRequestContext(ctx));
@@ -339,8 +342,9 @@ grpc::Status ReferralService::List(grpc::ServerContext* context,
   });
 }
 
-grpc::Status ReferralService::Transition(
-    grpc::ServerContext* context, const api::TransitionReferralRequest* request,
+grpc::ServerUnaryReactor* ReferralService::Transition(
+    grpc::CallbackServerContext* context,
+    const api::TransitionReferralRequest* request,
     api::TransitionReferralResponse* response) {
   return runner_->Run(kTransition, context, [&](Call& call) -> absl::Status {
     const api::RequestContext& ctx = request->context();
