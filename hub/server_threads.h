@@ -1,11 +1,11 @@
 // How the hub's synchronous gRPC server keeps its threads: the threads of
-// the streaming calls (SyncService.Pull, DeconflictionService.CheckBatch)
-// and the health service. The unary calls use the callback API and hold no
-// thread while they wait (CallRunner). Shared by hubd and the benchmarks'
-// bare echo server.
+// the calls that may wait for another call's commit (the changes, the
+// deconfliction check, GetCheckpoint), the streams and the health service.
+// The other calls use the callback API and hold no thread while they wait
+// (CallRunner). Shared by hubd and the benchmarks' bare echo server.
 //
-// Every authorised streaming call waits for its audit event's group commit,
-// so a loaded hub may have many calls blocked at once. gRPC's default keeps at
+// Every authorised call waits for its audit event's group commit, so a
+// loaded hub has many calls blocked at once. gRPC's default keeps at
 // most 2 idle threads, so nearly every call would start a thread and end it
 // (measured: ~800 thread creations a second at 6,000 calls/s). The server
 // instead keeps up to kMaxIdleThreads.

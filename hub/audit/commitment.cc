@@ -1,21 +1,16 @@
 #include "hub/audit/commitment.h"
 
-#include <openssl/rand.h>
-
-#include <cstdlib>
+#include <cstdint>
 
 #include "absl/strings/str_cat.h"
+#include "common/secure_random.h"
 
 namespace hub::audit {
 
 std::string NewSalt() {
   std::string salt(kSaltSize, '\0');
-  if (RAND_bytes(reinterpret_cast<unsigned char*>(salt.data()),
-                 static_cast<int>(salt.size())) != 1) {
-    // Without randomness no commitment can be trusted; this cannot be
-    // recovered from in-process.
-    std::abort();
-  }
+  common::SecureRandomBytes(reinterpret_cast<uint8_t*>(salt.data()),
+                            salt.size());
   return salt;
 }
 

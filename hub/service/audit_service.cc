@@ -133,9 +133,9 @@ absl::StatusOr<prevent::records::v1::AuditProof> CheckpointProof(
   return proof;
 }
 
-grpc::ServerUnaryReactor* AuditService::GetCheckpoint(
-    grpc::CallbackServerContext* context,
-    const hb::GetCheckpointRequest* request, hb::AuditProofResponse* response) {
+grpc::Status AuditService::GetCheckpoint(
+    grpc::ServerContext* context, const hb::GetCheckpointRequest* request,
+    hb::AuditProofResponse* response) {
   return runner_->Run(
       "/prevent.hub.v1.AuditService/GetCheckpoint", context,
       [&](Call& call) -> absl::Status {

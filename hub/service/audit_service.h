@@ -21,16 +21,23 @@ namespace hub::service {
 absl::StatusOr<prevent::records::v1::AuditProof> CheckpointProof(
     audit::AuditLog& log, uint64_t known_tree_size);
 
-class AuditService final
-    : public prevent::hub::v1::AuditService::CallbackService {
+// The proofs and queries on gRPC's callback API; GetCheckpoint, which may
+// wait for a checkpoint to be signed, on the synchronous one (CallRunner).
+using AuditServiceBase =
+    prevent::hub::v1::AuditService::WithCallbackMethod_GetInclusionProof<
+        prevent::hub::v1::AuditService::WithCallbackMethod_GetConsistencyProof<
+            prevent::hub::v1::AuditService::WithCallbackMethod_Query<
+                prevent::hub::v1::AuditService::Service>>>;
+
+class AuditService final : public AuditServiceBase {
  public:
   // All must outlive the service.
   AuditService(const CallRunner* runner, audit::AuditLog* log,
                const audit::Pseudonymizer* pseudonymizer)
       : runner_(runner), log_(log), pseudonymizer_(pseudonymizer) {}
 
-  grpc::ServerUnaryReactor* GetCheckpoint(
-      grpc::CallbackServerContext* context,
+  grpc::Status GetCheckpoint(
+      grpc::ServerContext* context,
       const prevent::hub::v1::GetCheckpointRequest* request,
       prevent::hub::v1::AuditProofResponse* response) override;
   grpc::ServerUnaryReactor* GetInclusionProof(

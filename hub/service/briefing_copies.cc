@@ -217,8 +217,8 @@ grpc::ServerUnaryReactor* BriefingService::List(
   });
 }
 
-grpc::ServerUnaryReactor* BriefingService::Acknowledge(
-    grpc::CallbackServerContext* context,
+grpc::Status BriefingService::Acknowledge(
+    grpc::ServerContext* context,
     const api::AcknowledgeBriefingRequest* request,
     api::AcknowledgeBriefingResponse* response) {
   return runner_->Run(kAcknowledge, context, [&](Call& call) -> absl::Status {
@@ -265,10 +265,9 @@ grpc::ServerUnaryReactor* BriefingService::Acknowledge(
   });
 }
 
-grpc::ServerUnaryReactor* BriefingService::Read(
-    grpc::CallbackServerContext* context,
-    const api::ReadBriefingRequest* request,
-    api::ReadBriefingResponse* response) {
+grpc::Status BriefingService::Read(grpc::ServerContext* context,
+                                   const api::ReadBriefingRequest* request,
+                                   api::ReadBriefingResponse* response) {
   return runner_->Run(kRead, context, [&](Call& call) -> absl::Status {
     const api::RequestContext& ctx = request->context();
     RETURN_IF_ERROR(ValidateRequestContext(ctx));
@@ -302,9 +301,8 @@ grpc::ServerUnaryReactor* BriefingService::Read(
   });
 }
 
-grpc::ServerUnaryReactor* BriefingService::AttestPurge(
-    grpc::CallbackServerContext* context,
-    const api::AttestPurgeRequest* request,
+grpc::Status BriefingService::AttestPurge(
+    grpc::ServerContext* context, const api::AttestPurgeRequest* request,
     api::AttestPurgeResponse* response) {
   return runner_->Run(kAttestPurge, context, [&](Call& call) -> absl::Status {
     const api::RequestContext& ctx = request->context();

@@ -171,9 +171,8 @@ absl::StatusOr<StoredBriefing> BriefingService::OwnBriefing(
   return std::move(*found);
 }
 
-grpc::ServerUnaryReactor* BriefingService::Publish(
-    grpc::CallbackServerContext* context,
-    const api::PublishBriefingRequest* request,
+grpc::Status BriefingService::Publish(
+    grpc::ServerContext* context, const api::PublishBriefingRequest* request,
     api::PublishBriefingResponse* response) {
   return runner_->Run(kPublish, context, [&](Call& call) -> absl::Status {
     const api::RequestContext& ctx = request->context();
@@ -193,9 +192,8 @@ grpc::ServerUnaryReactor* BriefingService::Publish(
   });
 }
 
-grpc::ServerUnaryReactor* BriefingService::Supersede(
-    grpc::CallbackServerContext* context,
-    const api::SupersedeBriefingRequest* request,
+grpc::Status BriefingService::Supersede(
+    grpc::ServerContext* context, const api::SupersedeBriefingRequest* request,
     api::PublishBriefingResponse* response) {
   return runner_->Run(kSupersede, context, [&](Call& call) -> absl::Status {
     const api::RequestContext& ctx = request->context();
@@ -223,9 +221,8 @@ grpc::ServerUnaryReactor* BriefingService::Supersede(
   });
 }
 
-grpc::ServerUnaryReactor* BriefingService::Withdraw(
-    grpc::CallbackServerContext* context,
-    const api::WithdrawBriefingRequest* request,
+grpc::Status BriefingService::Withdraw(
+    grpc::ServerContext* context, const api::WithdrawBriefingRequest* request,
     api::WithdrawBriefingResponse* response) {
   return runner_->Run(kWithdraw, context, [&](Call& call) -> absl::Status {
     const api::RequestContext& ctx = request->context();

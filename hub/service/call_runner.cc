@@ -127,8 +127,23 @@ grpc::ServerUnaryReactor* CallRunner::Run(
     absl::string_view method, grpc::CallbackServerContext* context,
     absl::FunctionRef<absl::Status(Call&)> body) const {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (!in_flight_.TryAcquire()) {
+    const absl::Status busy =
+        absl::ResourceExhaustedError(common::kHubBusyMessage);
+    LogCall(method, nullptr, busy, std::chrono::steady_clock::now());
+    reactor->Finish(common::ToGrpcStatus(busy));
+    return reactor;
+  }
   Started started = Start(context, body);
+  if (started.call != nullptr && started.call->holds_locks() &&
+      started.status.ok()) {
+    // A lock held until the commit must not hold a callback thread's
+    // successors up: such a call belongs on the synchronous API.
+    started.status = absl::InternalError(
+        "a call that locks a record must run on the synchronous API");
+  }
   if (started.call == nullptr) {
+    in_flight_.Release();
     LogCall(method, nullptr, started.status, started.start);
     reactor->Finish(common::ToGrpcStatus(started.status));
     return reactor;
@@ -142,12 +157,13 @@ grpc::ServerUnaryReactor* CallRunner::Run(
   auditor_->RecordCallAsync(
       method, call.peer(), call.now(), call.decision(), call.audit_facts(),
       status, PeerIp(context->peer()), status.ok() ? call.write() : nullptr,
-      [method, reactor,
+      [this, method, reactor,
        started = std::move(started)](absl::Status audited) mutable {
         if (!audited.ok()) started.status = audited;
         LogCall(method, started.call.get(), started.status, started.start);
         const grpc::Status finished = common::ToGrpcStatus(started.status);
         started.call.reset();  // releases its record locks
+        in_flight_.Release();
         reactor->Finish(finished);
       });
   return reactor;

@@ -123,6 +123,7 @@ class Call {
   void Hold(RecordLock lock) { held_.push_back(std::move(lock)); }
 
   const CallFacts& audit_facts() const { return audit_; }
+  bool holds_locks() const { return !held_.empty(); }
 
  private:
   const AuthenticatedPeer peer_;
@@ -160,8 +161,11 @@ class CallRunner {
       absl::string_view method, grpc::CallbackServerContext* context,
       absl::FunctionRef<absl::Status(Call&)> body) const;
 
-  // The same for a streaming call on gRPC's synchronous API: waits for the
-  // commit and returns the status.
+  // The same on gRPC's synchronous API: waits for the commit and returns the
+  // status. For the calls whose body may wait for another call's commit (a
+  // record lock held until then, a checkpoint to be signed) and for the
+  // streams: on the callback API such a wait would hold one of gRPC's few
+  // callback threads, and a handful of them would stall every call.
   grpc::Status Run(absl::string_view method, grpc::ServerContext* context,
                    absl::FunctionRef<absl::Status(Call&)> body) const;
 

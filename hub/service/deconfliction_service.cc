@@ -300,10 +300,9 @@ absl::Status DeconflictionService::CheckOne(
   return absl::OkStatus();
 }
 
-grpc::ServerUnaryReactor* DeconflictionService::Check(
-    grpc::CallbackServerContext* context,
-    const api::DeconflictionQuery* request,
-    api::DeconflictionAnswer* response) {
+grpc::Status DeconflictionService::Check(grpc::ServerContext* context,
+                                         const api::DeconflictionQuery* request,
+                                         api::DeconflictionAnswer* response) {
   return runner_->Run(kCheck, context, [&](Call& call) {
     return CheckOne(call, *request, response);
   });
@@ -341,9 +340,8 @@ grpc::Status DeconflictionService::CheckBatch(
   return grpc::Status::OK;
 }
 
-grpc::ServerUnaryReactor* DeconflictionService::RecordOutcome(
-    grpc::CallbackServerContext* context,
-    const api::RecordOutcomeRequest* request,
+grpc::Status DeconflictionService::RecordOutcome(
+    grpc::ServerContext* context, const api::RecordOutcomeRequest* request,
     api::RecordOutcomeResponse* response) {
   return runner_->Run(kRecordOutcome, context, [&](Call& call) -> absl::Status {
     const api::RequestContext& ctx = request->context();

@@ -16,15 +16,11 @@
 
 namespace hub::service {
 
-// The unary calls use gRPC's callback API (see CallRunner); CheckBatch, a
-// stream, stays on the synchronous API.
+// GetStatus on gRPC's callback API; the calls that may wait for another
+// call's commit, and the stream, on the synchronous one (CallRunner).
 using DeconflictionServiceBase =
-    prevent::hub::v1::DeconflictionService::WithCallbackMethod_Check<
-        prevent::hub::v1::DeconflictionService::
-            WithCallbackMethod_RecordOutcome<
-                prevent::hub::v1::DeconflictionService::
-                    WithCallbackMethod_GetStatus<
-                        prevent::hub::v1::DeconflictionService::Service>>>;
+    prevent::hub::v1::DeconflictionService::WithCallbackMethod_GetStatus<
+        prevent::hub::v1::DeconflictionService::Service>;
 
 class DeconflictionService final : public DeconflictionServiceBase {
  public:
@@ -34,17 +30,16 @@ class DeconflictionService final : public DeconflictionServiceBase {
                        const deconfliction::MatchIndex* index)
       : runner_(runner), store_(store), locks_(locks), index_(index) {}
 
-  grpc::ServerUnaryReactor* Check(
-      grpc::CallbackServerContext* context,
-      const prevent::hub::v1::DeconflictionQuery* request,
-      prevent::hub::v1::DeconflictionAnswer* response) override;
+  grpc::Status Check(grpc::ServerContext* context,
+                     const prevent::hub::v1::DeconflictionQuery* request,
+                     prevent::hub::v1::DeconflictionAnswer* response) override;
   grpc::Status CheckBatch(
       grpc::ServerContext* context,
       grpc::ServerReaderWriter<prevent::hub::v1::DeconflictionAnswer,
                                prevent::hub::v1::DeconflictionQuery>* stream)
       override;
-  grpc::ServerUnaryReactor* RecordOutcome(
-      grpc::CallbackServerContext* context,
+  grpc::Status RecordOutcome(
+      grpc::ServerContext* context,
       const prevent::hub::v1::RecordOutcomeRequest* request,
       prevent::hub::v1::RecordOutcomeResponse* response) override;
   grpc::ServerUnaryReactor* GetStatus(

@@ -1,9 +1,8 @@
 // RecordLocks serialises changes to one record across services: a handler
 // that reads, checks and rewrites a referral holds the referral's lock until
 // its write commits (Call::Hold), whichever service it is in. Keys share a
-// fixed set of locks. A lock is released by destroying its RecordLock on any
-// thread: a call's locks are released by the audit writer that committed
-// the call. Thread-safe.
+// fixed set of locks. A lock is released by destroying its RecordLock, on
+// whichever thread ends the call. Thread-safe.
 #ifndef HUB_SERVICE_RECORD_LOCKS_H_
 #define HUB_SERVICE_RECORD_LOCKS_H_
 

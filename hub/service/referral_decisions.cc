@@ -200,8 +200,8 @@ absl::Status CheckConsentGiver(const Consent& consent,
 
 }  // namespace
 
-grpc::ServerUnaryReactor* ReferralService::RecordPanelDecision(
-    grpc::CallbackServerContext* context,
+grpc::Status ReferralService::RecordPanelDecision(
+    grpc::ServerContext* context,
     const api::RecordPanelDecisionRequest* request,
     api::RecordPanelDecisionResponse* response) {
   return runner_->Run(
@@ -305,9 +305,8 @@ grpc::ServerUnaryReactor* ReferralService::RecordPanelDecision(
       });
 }
 
-grpc::ServerUnaryReactor* ReferralService::RecordConsent(
-    grpc::CallbackServerContext* context,
-    const api::RecordConsentRequest* request,
+grpc::Status ReferralService::RecordConsent(
+    grpc::ServerContext* context, const api::RecordConsentRequest* request,
     api::RecordConsentResponse* response) {
   return runner_->Run(kRecordConsent, context, [&](Call& call) -> absl::Status {
     const api::RequestContext& ctx = request->context();

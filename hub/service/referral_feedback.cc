@@ -41,9 +41,8 @@ absl::Status CheckCode(Feedback::Code code) {
 
 }  // namespace
 
-grpc::ServerUnaryReactor* ReferralService::ApproveFeedback(
-    grpc::CallbackServerContext* context,
-    const api::ApproveFeedbackRequest* request,
+grpc::Status ReferralService::ApproveFeedback(
+    grpc::ServerContext* context, const api::ApproveFeedbackRequest* request,
     api::ApproveFeedbackResponse* response) {
   return runner_->Run(
       kApproveFeedback, context, [&](Call& call) -> absl::Status {
@@ -89,9 +88,8 @@ grpc::ServerUnaryReactor* ReferralService::ApproveFeedback(
       });
 }
 
-grpc::ServerUnaryReactor* ReferralService::ReleaseFeedback(
-    grpc::CallbackServerContext* context,
-    const api::ReleaseFeedbackRequest* request,
+grpc::Status ReferralService::ReleaseFeedback(
+    grpc::ServerContext* context, const api::ReleaseFeedbackRequest* request,
     api::ReleaseFeedbackResponse* response) {
   return runner_->Run(
       kReleaseFeedback, context, [&](Call& call) -> absl::Status {

@@ -169,9 +169,8 @@ absl::Status CheckAnswer(const rec::InformationResponse& answer,
 
 }  // namespace
 
-grpc::ServerUnaryReactor* ReferralService::RequestInformation(
-    grpc::CallbackServerContext* context,
-    const api::RequestInformationRequest* request,
+grpc::Status ReferralService::RequestInformation(
+    grpc::ServerContext* context, const api::RequestInformationRequest* request,
     api::RequestInformationResponse* response) {
   return runner_->Run(
       kRequestInformation, context, [&](Call& call) -> absl::Status {
@@ -277,9 +276,8 @@ grpc::ServerUnaryReactor* ReferralService::RequestInformation(
       });
 }
 
-grpc::ServerUnaryReactor* ReferralService::RespondInformation(
-    grpc::CallbackServerContext* context,
-    const api::RespondInformationRequest* request,
+grpc::Status ReferralService::RespondInformation(
+    grpc::ServerContext* context, const api::RespondInformationRequest* request,
     api::RespondInformationResponse* response) {
   return runner_->Run(
       kRespondInformation, context, [&](Call& call) -> absl::Status {

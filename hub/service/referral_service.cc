@@ -112,10 +112,9 @@ absl::Status AddPriorReferrals(store::RecordStore& store, const Call& call,
 
 }  // namespace
 
-grpc::ServerUnaryReactor* ReferralService::Submit(
-    grpc::CallbackServerContext* context,
-    const api::SubmitReferralRequest* request,
-    api::SubmitReferralResponse* response) {
+grpc::Status ReferralService::Submit(grpc::ServerContext* context,
+                                     const api::SubmitReferralRequest* request,
+                                     api::SubmitReferralResponse* response) {
   return runner_->Run(kSubmit, context, [&](Call& call) -> absl::Status {
     const api::RequestContext& ctx = request->context();
     RETURN_IF_ERROR(ValidateRequestContext(ctx));
@@ -342,9 +341,8 @@ grpc::ServerUnaryReactor* ReferralService::List(
   });
 }
 
-grpc::ServerUnaryReactor* ReferralService::Transition(
-    grpc::CallbackServerContext* context,
-    const api::TransitionReferralRequest* request,
+grpc::Status ReferralService::Transition(
+    grpc::ServerContext* context, const api::TransitionReferralRequest* request,
     api::TransitionReferralResponse* response) {
   return runner_->Run(kTransition, context, [&](Call& call) -> absl::Status {
     const api::RequestContext& ctx = request->context();
