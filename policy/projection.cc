@@ -171,9 +171,10 @@ void Projection::ApplyNode(const Node& node, Message* message) {
 }
 
 void Projection::Apply(Message* message) const {
-  // Unknown fields could carry anything; no path can allow them.
-  message->DiscardUnknownFields();
   ApplyNode(*root_, message);
+  // Unknown fields could carry anything; no path can allow them. Dropped
+  // after the projection, so only what it kept is walked.
+  message->DiscardUnknownFields();
 }
 
 bool Projection::Allows(const std::string& path) const {

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iterator>
 #include <optional>
+#include <set>
 
 #include "absl/strings/match.h"
 #include "client/audit_trust.h"
@@ -34,6 +35,7 @@ using client::DeviceStore;
 using client::HubClient;
 using client::SyncOptions;
 using prevent::client::v1::SyncSummary;
+using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 
 constexpr char kPassphrase[] = "correct horse battery staple";
@@ -242,6 +244,38 @@ TEST_F(OfflineSyncTest, AReferralSubmittedOfflineReachesTheHubOnceAcrossSyncs) {
   EXPECT_EQ(item.case_file().referral().status_bucket(),
             rec::Referral::RECEIVED);
   EXPECT_FALSE(item.case_file().has_subject());
+}
+
+TEST_F(OfflineSyncTest, OnlyAChangedReferralIsSentAgain) {
+  StartHub();
+  std::string moved, unmoved;
+  ASSERT_NO_FATAL_FAILURE(
+      SubmitOk("u-drwhit", AdultSubmission(), "resend-1", &moved));
+  ASSERT_NO_FATAL_FAILURE(
+      SubmitOk("u-drwhit", AdultSubmission(), "resend-2", &unmoved));
+  SyncSummary first;
+  ASSERT_THAT(SyncAs("u-drwhit", &first), IsOk());
+  EXPECT_EQ(first.applied(), 2);
+  SyncSummary unchanged;
+  ASSERT_THAT(SyncAs("u-drwhit", &unchanged), IsOk());
+  EXPECT_EQ(unchanged.applied(), 0);
+
+  // A change to one referral reaches the device, and only that one.
+  ASSERT_TRUE(
+      Transition("u-hokoro", Move(moved, pb::PREVENT_SCREENING, pb::SCREENING))
+          .ok());
+  SyncSummary after;
+  ASSERT_THAT(SyncAs("u-drwhit", &after), IsOk());
+  EXPECT_EQ(after.applied(), 1);
+  std::multiset<int> buckets;
+  for (const std::string& held : Held("u-drwhit")) {
+    buckets.insert(Cached("u-drwhit", "referral", held.substr(9))
+                       .case_file()
+                       .referral()
+                       .status_bucket());
+  }
+  EXPECT_THAT(buckets, ElementsAre(rec::Referral::RECEIVED,
+                                   rec::Referral::BEING_ASSESSED));
 }
 
 TEST_F(OfflineSyncTest, AStoppedSyncResumesWithoutLossOrDuplicate) {

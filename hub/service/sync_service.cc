@@ -72,6 +72,18 @@ void SetVersion(api::SyncItem& item) {
   item.set_version(common::Sha256Hex(item.SerializeAsString()));
 }
 
+// A referral's version, known before it is projected: what the caller is
+// sent is its stored record (whose version is bumped on every change) under
+// the projection of the rule that releases it, in this policy. So an
+// unchanged referral is neither projected nor hashed.
+std::string ReferralVersion(const store::ReferralRow& row,
+                            const policy::Policy& policy,
+                            const policy::Decision& decision) {
+  return common::Sha256Hex(absl::StrCat(
+      "referral\n", row.id, "\n", row.version, "\n", policy.version(), "\n",
+      decision.agreement_id(), "/", decision.rule_id()));
+}
+
 // Why `audience`'s rendition of `briefing` is no longer served at `now`, if
 // it is not.
 std::optional<api::PurgeOrder::Reason> EndOf(const rec::Briefing& briefing,
@@ -134,7 +146,8 @@ std::vector<api::SyncBatch> Batches(std::vector<api::PurgeOrder> purges,
 
 }  // namespace
 
-absl::Status SyncService::AddReferrals(const Call& call, View& view) {
+absl::Status SyncService::AddReferrals(const Call& call, const Held& held,
+                                       View& view) {
   const AuthenticatedPeer& peer = call.peer();
   store::ReferralSelection selection;
   selection.referrer_principal_id = peer.principal->id();
@@ -151,6 +164,10 @@ absl::Status SyncService::AddReferrals(const Call& call, View& view) {
     api::SyncItem& item = view.items.emplace_back();
     item.set_kind(api::SyncItem::REFERRAL);
     item.set_id(stored.row.id);
+    item.set_version(ReferralVersion(stored.row, *peer.policy, decision));
+    // What the device holds already is neither projected nor sent.
+    auto it = held.find(Key(item.kind(), item.id()));
+    if (it != held.end() && it->second == item.version()) continue;
     *item.mutable_case_file() = std::move(stored.file);
     decision.fields().Apply(item.mutable_case_file());
   }
@@ -180,6 +197,7 @@ absl::Status SyncService::AddInformationRequests(const Call& call, View& view) {
     item.set_kind(api::SyncItem::INFORMATION_REQUEST);
     item.set_id(stored.row.id);
     *item.mutable_case_file() = std::move(*shown);
+    SetVersion(item);
   }
   return absl::OkStatus();
 }
@@ -241,6 +259,7 @@ absl::Status SyncService::AddBriefings(const Call& call, View& view,
       *item.mutable_rendition() = RenditionOf(briefing, row, *definition, flow);
       decision.fields().Apply(item.mutable_rendition());
     }
+    SetVersion(item);
   }
   return absl::OkStatus();
 }
@@ -266,17 +285,17 @@ grpc::Status SyncService::Pull(grpc::ServerContext* context,
         RETURN_IF_ERROR(
             call.Authorize(pb::READ, self, ctx, Visibility::kKnownToCaller));
 
+        Held held;
+        for (const api::HeldItem& h : request->cursor().held()) {
+          held[Key(h.kind(), h.id())] = h.version();
+        }
         View view;
         store::RecordWrite write;
-        RETURN_IF_ERROR(AddReferrals(call, view));
+        RETURN_IF_ERROR(AddReferrals(call, held, view));
         RETURN_IF_ERROR(AddInformationRequests(call, view));
         RETURN_IF_ERROR(AddBriefings(call, view, write));
 
         // The difference from what the device holds.
-        absl::flat_hash_map<Key, std::string> held;
-        for (const api::HeldItem& h : request->cursor().held()) {
-          held[Key(h.kind(), h.id())] = h.version();
-        }
         std::vector<api::PurgeOrder> purges;
         absl::flat_hash_set<Key> kept;
         for (api::PurgeOrder& order : view.ended) {
@@ -285,7 +304,6 @@ grpc::Status SyncService::Pull(grpc::ServerContext* context,
         }
         std::vector<api::SyncItem> changed;
         for (api::SyncItem& item : view.items) {
-          SetVersion(item);
           const Key key(item.kind(), item.id());
           kept.insert(key);
           auto it = held.find(key);

@@ -8,8 +8,11 @@
 #ifndef HUB_SERVICE_SYNC_SERVICE_H_
 #define HUB_SERVICE_SYNC_SERVICE_H_
 
+#include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "hub/audit/audit_log.h"
 #include "hub/service/call_runner.h"
 #include "hub/store/record_store.h"
@@ -40,8 +43,10 @@ class SyncService final : public prevent::hub::v1::SyncService::Service {
     std::vector<prevent::hub::v1::SyncItem> items;
     std::vector<prevent::hub::v1::PurgeOrder> ended;
   };
+  // The version of each item the device holds, by kind and id.
+  using Held = absl::flat_hash_map<std::pair<int, std::string>, std::string>;
 
-  absl::Status AddReferrals(const Call& call, View& view);
+  absl::Status AddReferrals(const Call& call, const Held& held, View& view);
   absl::Status AddInformationRequests(const Call& call, View& view);
   absl::Status AddBriefings(const Call& call, View& view,
                             store::RecordWrite& write);
