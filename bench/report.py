@@ -782,6 +782,32 @@ def filesystem_of(path: str) -> Optional[str]:
     return best_type
 
 
+def steal_percent(results_dir: str) -> Optional[float]:
+    """The share of all CPU time since bench/run.sh started that the
+    hypervisor took (the "steal" column of /proc/stat), or None."""
+    def counters(text: str) -> Optional[list[int]]:
+        fields = text.split()
+        if len(fields) < 9 or fields[0] != "cpu":
+            return None
+        try:
+            return [int(x) for x in fields[1:9]]
+        except ValueError:
+            return None
+    try:
+        with open(os.path.join(results_dir, "cpu_at_start")) as f:
+            start = counters(f.readline())
+        with open("/proc/stat") as f:
+            end = counters(f.readline())
+    except OSError:
+        return None
+    if start is None or end is None:
+        return None
+    total = sum(end) - sum(start)
+    if total <= 0:
+        return None
+    return round(100.0 * (end[7] - start[7]) / total, 1)
+
+
 def machine(results_dir: str) -> dict[str, Any]:
     try:
         nproc = len(os.sched_getaffinity(0))
@@ -803,6 +829,7 @@ def machine(results_dir: str) -> dict[str, Any]:
         "kernel": f"{uname.system} {uname.release} {uname.machine}",
         "results_filesystem": filesystem_of(results_dir),
         "load_average": load,
+        "steal_percent": steal_percent(results_dir),
     }
 
 
@@ -886,6 +913,8 @@ def render_markdown(report: dict[str, Any], results: Results, notes_link: str,
         ("Git commit", f"`{commit}`"),
         ("Load average when the report was written",
          " / ".join(f"{x:.2f}" for x in load) + " (1 / 5 / 15 min)" if load else "unknown"),
+        ("CPU time taken by the hypervisor during the run (steal)",
+         f"{m['steal_percent']}%" if m.get("steal_percent") is not None else "unknown"),
     ]
     w("| | |")
     w("|---|---|")

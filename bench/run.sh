@@ -35,6 +35,9 @@ cmake --build "$build" -j "$(nproc)" --target hubd bench_echo hub_bench identity
 results=$build/bench/results
 rm -rf "$results"
 mkdir -p "$results"
+# The CPU counters at the start, so the report can say how much of the run's
+# CPU time the hypervisor took (steal): on a shared VM the figures drift with it.
+head -n 1 /proc/stat >"$results/cpu_at_start"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

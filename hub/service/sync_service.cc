@@ -155,6 +155,7 @@ absl::Status SyncService::AddReferrals(const Call& call, const Held& held,
   ASSIGN_OR_RETURN(std::vector<store::ReferralRow> rows,
                    store_->SelectReferrals(selection));
   if (rows.size() > kMaxPerKind) rows.resize(kMaxPerKind);
+  int changed = 0;
   for (store::ReferralRow& row : rows) {
     ASSIGN_OR_RETURN(StoredReferral stored, ParseReferral(std::move(row)));
     const policy::Decision decision =
@@ -168,6 +169,9 @@ absl::Status SyncService::AddReferrals(const Call& call, const Held& held,
     // What the device holds already is neither projected nor sent.
     auto it = held.find(Key(item.kind(), item.id()));
     if (it != held.end() && it->second == item.version()) continue;
+    // Referrals come first in a pull, so a change past the per-pull cap is
+    // never sent in this one: it is only counted (SyncBatch.more).
+    if (++changed > kMaxChangesPerPull) continue;
     *item.mutable_case_file() = std::move(stored.file);
     decision.fields().Apply(item.mutable_case_file());
   }
