@@ -9,6 +9,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/sha256.h"
 #include "common/status_macros.h"
 
 namespace hub::audit {
@@ -24,18 +25,6 @@ int TrailingZeros(uint64_t x) { return __builtin_ctzll(x); }
 
 bool IsPowerOfTwo(uint64_t x) { return x != 0 && (x & (x - 1)) == 0; }
 
-// OpenSSL 3 looks the algorithm up again on every digest initialised with
-// EVP_sha256(); fetching it once keeps hashing cheap on the proof path. The
-// fetched method is kept for the life of the process.
-const EVP_MD* Sha256Method() {
-  static const EVP_MD* const md = [] {
-    EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
-    HUB_CHECK(fetched != nullptr);
-    return fetched;
-  }();
-  return md;
-}
-
 // SHA-256 of the concatenation of `parts`. OpenSSL fails here only when it
 // cannot allocate, which we treat like any other out-of-memory condition.
 Hash Digest(std::initializer_list<absl::string_view> parts) {
@@ -43,7 +32,7 @@ Hash Digest(std::initializer_list<absl::string_view> parts) {
   thread_local std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(
       EVP_MD_CTX_new(), &EVP_MD_CTX_free);
   HUB_CHECK(ctx != nullptr);
-  HUB_CHECK(EVP_DigestInit_ex(ctx.get(), Sha256Method(), nullptr) == 1);
+  HUB_CHECK(EVP_DigestInit_ex(ctx.get(), common::Sha256Method(), nullptr) == 1);
   for (absl::string_view part : parts) {
     HUB_CHECK(EVP_DigestUpdate(ctx.get(), part.data(), part.size()) == 1);
   }

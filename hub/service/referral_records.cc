@@ -83,17 +83,32 @@ bool ChildConcerned(const rec::CaseFile& file, absl::Time when) {
 
 // What the policy engine needs to know of a stored referral. Views into
 // `stored`, which must outlive the result.
-policy::Resource ResourceOf(const StoredReferral& stored) {
+namespace {
+
+policy::Resource ResourceWith(const store::ReferralRow& row,
+                              bool child_concerned) {
   policy::Resource resource;
   resource.record = pb::CASE;
-  resource.id = stored.row.id;
-  resource.source_partner_id = stored.row.source_partner_id;
-  resource.owner_principal_id = stored.row.referrer_principal_id;
-  resource.area = stored.row.area;
-  resource.state = static_cast<pb::ReferralState>(stored.row.state);
-  resource.subject_under_18_or_child_in_household =
-      ChildConcerned(stored.file, absl::FromUnixMillis(stored.row.received_ms));
+  resource.id = row.id;
+  resource.source_partner_id = row.source_partner_id;
+  resource.owner_principal_id = row.referrer_principal_id;
+  resource.area = row.area;
+  resource.state = static_cast<pb::ReferralState>(row.state);
+  resource.subject_under_18_or_child_in_household = child_concerned;
   return resource;
+}
+
+}  // namespace
+
+policy::Resource ResourceOf(const StoredReferral& stored) {
+  return ResourceWith(
+      stored.row, ChildConcerned(stored.file,
+                                 absl::FromUnixMillis(stored.row.received_ms)));
+}
+
+std::optional<policy::Resource> ResourceOfRow(const store::ReferralRow& row) {
+  if (!row.child_concerned.has_value()) return std::nullopt;
+  return ResourceWith(row, *row.child_concerned);
 }
 
 // The first active partner of `type` serving `area`, or null.
@@ -224,6 +239,8 @@ store::ReferralRow ChangedRow(const StoredReferral& found,
   row.state = state;
   row.version += 1;
   row.record = file.SerializeAsString();
+  row.child_concerned =
+      ChildConcerned(file, absl::FromUnixMillis(row.received_ms));
   return row;
 }
 

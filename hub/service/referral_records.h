@@ -65,6 +65,9 @@ bool ChildConcerned(const prevent::records::v1::CaseFile& file,
 // What the policy engine needs to know of a stored referral. Views into
 // `stored`, which must outlive the result.
 policy::Resource ResourceOf(const StoredReferral& stored);
+// The same from the row alone, if it records child_concerned (rows stored
+// before it was recorded do not); views into `row`.
+std::optional<policy::Resource> ResourceOfRow(const store::ReferralRow& row);
 
 // The first active partner of `type` serving `area`, or null.
 const policy::Partner* Serving(const policy::Policy& policy,

@@ -225,6 +225,8 @@ grpc::Status ReferralService::Submit(grpc::ServerContext* context,
     row.received_ms = absl::ToUnixMillis(call.now());
     row.version = 1;
     row.record = file.SerializeAsString();
+    row.child_concerned =
+        ChildConcerned(file, absl::FromUnixMillis(row.received_ms));
 
     response->set_referral_id(id);
     response->set_referral_ref(ref);

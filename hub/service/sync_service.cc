@@ -110,14 +110,15 @@ std::string ItemName(const api::SyncItem& item) {
 
 // The batches of one pull: purge orders first, so a device cut off part-way
 // has forgotten what it must before it learns anything new, then items; at
-// most kMaxChangesPerPull in all, the last batch saying if more remain.
-// Names the items sent in *sent.
+// most kMaxChangesPerPull in all, the last batch saying if more remain
+// (also if `past_cap` changes were left out already). Names the items sent
+// in *sent.
 std::vector<api::SyncBatch> Batches(std::vector<api::PurgeOrder> purges,
                                     std::vector<api::SyncItem> changed,
-                                    int batch_size,
+                                    size_t past_cap, int batch_size,
                                     std::vector<std::string>* sent) {
   const size_t max = SyncService::kMaxChangesPerPull;
-  const bool more = purges.size() + changed.size() > max;
+  const bool more = past_cap > 0 || purges.size() + changed.size() > max;
   if (purges.size() > max) purges.resize(max);
   if (purges.size() + changed.size() > max) {
     changed.resize(max - purges.size());
@@ -149,29 +150,54 @@ std::vector<api::SyncBatch> Batches(std::vector<api::PurgeOrder> purges,
 absl::Status SyncService::AddReferrals(const Call& call, const Held& held,
                                        View& view) {
   const AuthenticatedPeer& peer = call.peer();
+  auto decide = [&](const policy::Resource& resource) {
+    return DecideFor(peer, pb::READ, resource, pb::REFERRER_FEEDBACK,
+                     /*has_justification=*/false, call.now());
+  };
+  auto holds = [&](const std::string& id, const std::string& version) {
+    auto it = held.find(Key(api::SyncItem::REFERRAL, id));
+    return it != held.end() && it->second == version;
+  };
+  // Decided from the rows: only the records to be sent are read and parsed.
   store::ReferralSelection selection;
   selection.referrer_principal_id = peer.principal->id();
   selection.limit = kMaxPerKind;
+  selection.with_records = false;
   ASSIGN_OR_RETURN(std::vector<store::ReferralRow> rows,
                    store_->SelectReferrals(selection));
   if (rows.size() > kMaxPerKind) rows.resize(kMaxPerKind);
+  std::vector<std::string> to_read;
   int changed = 0;
-  for (store::ReferralRow& row : rows) {
+  for (const store::ReferralRow& row : rows) {
+    const std::optional<policy::Resource> resource = ResourceOfRow(row);
+    if (!resource.has_value()) {  // stored before rows said enough
+      to_read.push_back(row.id);
+      continue;
+    }
+    const policy::Decision decision = decide(*resource);
+    if (!decision.allowed) continue;
+    if (holds(row.id, ReferralVersion(row, *peer.policy, decision))) {
+      view.unchanged.emplace_back(api::SyncItem::REFERRAL, row.id);
+    } else if (++changed > kMaxChangesPerPull) {
+      // Referrals come first in a pull, so this one cannot be sent in it.
+      view.past_cap.emplace_back(api::SyncItem::REFERRAL, row.id);
+    } else {
+      to_read.push_back(row.id);
+    }
+  }
+  // Each record read is decided again in full: it may have changed since
+  // its row was selected.
+  ASSIGN_OR_RETURN(std::vector<store::ReferralRow> full,
+                   store_->ReferralsById(to_read));
+  for (store::ReferralRow& row : full) {
     ASSIGN_OR_RETURN(StoredReferral stored, ParseReferral(std::move(row)));
-    const policy::Decision decision =
-        DecideFor(peer, pb::READ, ResourceOf(stored), pb::REFERRER_FEEDBACK,
-                  /*has_justification=*/false, call.now());
+    const policy::Decision decision = decide(ResourceOf(stored));
     if (!decision.allowed) continue;
     api::SyncItem& item = view.items.emplace_back();
     item.set_kind(api::SyncItem::REFERRAL);
     item.set_id(stored.row.id);
     item.set_version(ReferralVersion(stored.row, *peer.policy, decision));
-    // What the device holds already is neither projected nor sent.
-    auto it = held.find(Key(item.kind(), item.id()));
-    if (it != held.end() && it->second == item.version()) continue;
-    // Referrals come first in a pull, so a change past the per-pull cap is
-    // never sent in this one: it is only counted (SyncBatch.more).
-    if (++changed > kMaxChangesPerPull) continue;
+    if (holds(item.id(), item.version())) continue;  // compared, not sent
     *item.mutable_case_file() = std::move(stored.file);
     decision.fields().Apply(item.mutable_case_file());
   }
@@ -306,6 +332,9 @@ grpc::Status SyncService::Pull(grpc::ServerContext* context,
           kept.insert(Key(order.kind(), order.id()));
           purges.push_back(std::move(order));
         }
+        for (std::vector<Key>* keys : {&view.unchanged, &view.past_cap}) {
+          for (Key& key : *keys) kept.insert(std::move(key));
+        }
         std::vector<api::SyncItem> changed;
         for (api::SyncItem& item : view.items) {
           const Key key(item.kind(), item.id());
@@ -325,7 +354,7 @@ grpc::Status SyncService::Pull(grpc::ServerContext* context,
 
         std::vector<std::string> sent;
         batches = Batches(
-            std::move(purges), std::move(changed),
+            std::move(purges), std::move(changed), view.past_cap.size(),
             request->batch_size() == 0 ? kDefaultBatch : request->batch_size(),
             &sent);
         api::SyncBatch& last = batches.back();

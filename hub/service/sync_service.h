@@ -39,12 +39,18 @@ class SyncService final : public prevent::hub::v1::SyncService::Service {
  private:
   // What the caller may hold now: items, and the briefings whose copies
   // ended (purge orders the device must attest, held or not).
+  using Key = std::pair<int, std::string>;  // kind, id
   struct View {
+    // Items to compare with the cursor, and send if new or changed.
     std::vector<prevent::hub::v1::SyncItem> items;
+    // Items the caller may hold that the device holds unchanged, and
+    // changes past this pull's cap: kept (no purge order), not sent.
+    std::vector<Key> unchanged;
+    std::vector<Key> past_cap;
     std::vector<prevent::hub::v1::PurgeOrder> ended;
   };
-  // The version of each item the device holds, by kind and id.
-  using Held = absl::flat_hash_map<std::pair<int, std::string>, std::string>;
+  // The version of each item the device holds.
+  using Held = absl::flat_hash_map<Key, std::string>;
 
   absl::Status AddReferrals(const Call& call, const Held& held, View& view);
   absl::Status AddInformationRequests(const Call& call, View& view);

@@ -36,6 +36,11 @@ struct ReferralRow {
   int64_t received_ms = 0;
   int64_t version = 0;  // bumped on every change
   std::string record;   // the serialised case file
+  // Whether the subject was under 18 on receipt or a child is in the
+  // household, as the case file says: set by the hub on every write, so the
+  // policy can be asked without parsing the record. Unset for rows stored
+  // before the hub recorded it (schema version 7).
+  std::optional<bool> child_concerned;
 };
 
 // One information request to a partner, with its answer once given.
@@ -134,6 +139,9 @@ struct ReferralSelection {
   std::string referrer_principal_id;
   int state = 0;
   int limit = 500;
+  // False: the rows come without `record` (empty), for a caller that reads
+  // the records it needs afterwards (ReferralsById).
+  bool with_records = true;
 };
 
 class RecordStore {
@@ -148,6 +156,11 @@ class RecordStore {
   // more).
   virtual absl::StatusOr<std::vector<ReferralRow>> SelectReferrals(
       const ReferralSelection& selection) = 0;
+
+  // The referrals with these ids, records included, in no set order; ids
+  // with no referral are left out.
+  virtual absl::StatusOr<std::vector<ReferralRow>> ReferralsById(
+      absl::Span<const std::string> ids) = 0;
 
   // Every referral about the subject `subject_key` links to, oldest first.
   virtual absl::StatusOr<std::vector<ReferralRow>> ReferralsBySubjectKey(

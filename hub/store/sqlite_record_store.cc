@@ -15,7 +15,13 @@ using internal::Statement;
 
 constexpr char kReferralColumns[] =
     "id, ref, area, year, seq, source_partner, referrer, subject_id, "
-    "subject_key, state, received_ms, version, record";
+    "subject_key, state, received_ms, version, record, child_concerned";
+// The same with an empty record, for selections without records.
+constexpr char kReferralColumnsWithoutRecord[] =
+    "id, ref, area, year, seq, source_partner, referrer, subject_id, "
+    "subject_key, state, received_ms, version, X'', child_concerned";
+// Ids per ReferralsById statement.
+constexpr size_t kIdsPerSelect = 256;
 
 ReferralRow ReferralFrom(const Statement& s) {
   ReferralRow row;
@@ -32,6 +38,7 @@ ReferralRow ReferralFrom(const Statement& s) {
   row.received_ms = s.Int64(10);
   row.version = s.Int64(11);
   row.record = s.Blob(12);
+  if (!s.IsNull(13)) row.child_concerned = s.Int64(13) != 0;
   return row;
 }
 
@@ -82,7 +89,7 @@ absl::Status SqliteStore::ApplyWrite(const RecordWrite& write) {
         write_statements_.Prepare(
             db_,
             absl::StrCat("INSERT OR REPLACE INTO referrals (", kReferralColumns,
-                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+                         ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
             path_));
     for (const ReferralRow& row : write.referrals) {
       put.Reset();
@@ -99,6 +106,11 @@ absl::Status SqliteStore::ApplyWrite(const RecordWrite& write) {
       put.BindInt64(11, row.received_ms);
       put.BindInt64(12, row.version);
       put.BindBlob(13, row.record);
+      if (row.child_concerned.has_value()) {
+        put.BindInt64(14, *row.child_concerned ? 1 : 0);
+      } else {
+        put.BindNull(14);
+      }
       if (put.Step() != SQLITE_DONE) {
         return SqliteError(db_, "storing a referral", path_);
       }
@@ -181,9 +193,10 @@ absl::StatusOr<std::vector<ReferralRow>> SqliteStore::SelectReferrals(
   }
   if (!selection.referrer_principal_id.empty()) who.push_back("referrer = ?");
   if (who.empty()) return std::vector<ReferralRow>();
-  std::string sql =
-      absl::StrCat("SELECT ", kReferralColumns, " FROM referrals WHERE (",
-                   absl::StrJoin(who, " OR "), ")");
+  std::string sql = absl::StrCat(
+      "SELECT ",
+      selection.with_records ? kReferralColumns : kReferralColumnsWithoutRecord,
+      " FROM referrals WHERE (", absl::StrJoin(who, " OR "), ")");
   if (selection.state != 0) absl::StrAppend(&sql, " AND state = ?");
   absl::StrAppend(&sql, " ORDER BY received_ms DESC, ref DESC LIMIT ?");
 
@@ -198,6 +211,31 @@ absl::StatusOr<std::vector<ReferralRow>> SqliteStore::SelectReferrals(
   if (selection.state != 0) select.BindInt64(i++, selection.state);
   select.BindInt64(i, static_cast<int64_t>(selection.limit) + 1);
   return AllRows(select, read_db_, path_);
+}
+
+absl::StatusOr<std::vector<ReferralRow>> SqliteStore::ReferralsById(
+    absl::Span<const std::string> ids) {
+  std::vector<ReferralRow> rows;
+  absl::MutexLock lock(&read_mu_);
+  for (size_t first = 0; first < ids.size(); first += kIdsPerSelect) {
+    const absl::Span<const std::string> chunk =
+        ids.subspan(first, kIdsPerSelect);
+    std::vector<std::string> marks(chunk.size(), "?");
+    ASSIGN_OR_RETURN(
+        Statement select,
+        read_statements_.Prepare(read_db_,
+                                 absl::StrCat("SELECT ", kReferralColumns,
+                                              " FROM referrals WHERE id IN (",
+                                              absl::StrJoin(marks, ", "), ")"),
+                                 path_));
+    for (size_t i = 0; i < chunk.size(); ++i) {
+      select.BindText(static_cast<int>(i + 1), chunk[i]);
+    }
+    ASSIGN_OR_RETURN(std::vector<ReferralRow> some,
+                     AllRows(select, read_db_, path_));
+    for (ReferralRow& row : some) rows.push_back(std::move(row));
+  }
+  return rows;
 }
 
 absl::StatusOr<std::vector<ReferralRow>> SqliteStore::ReferralsBySubjectKey(

@@ -172,6 +172,11 @@ const std::vector<const char*>& Migrations() {
         CREATE INDEX briefing_deliveries_by_principal
           ON briefing_deliveries (principal, published_ms);
       )sql",
+      // 7: what the policy asks of a referral beyond its columns, so a sync
+      // can decide without parsing records (NULL: stored before this).
+      R"sql(
+        ALTER TABLE referrals ADD COLUMN child_concerned INTEGER;
+      )sql",
   };
   return *migrations;
 }

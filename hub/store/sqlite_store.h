@@ -77,6 +77,8 @@ class SqliteStore final : public Store, public AuditStore, public RecordStore {
       absl::string_view ref_or_id) override;
   absl::StatusOr<std::vector<ReferralRow>> SelectReferrals(
       const ReferralSelection& selection) override;
+  absl::StatusOr<std::vector<ReferralRow>> ReferralsById(
+      absl::Span<const std::string> ids) override;
   absl::StatusOr<std::vector<ReferralRow>> ReferralsBySubjectKey(
       absl::string_view subject_key) override;
   absl::StatusOr<int> MaxReferralSeq(absl::string_view area, int year) override;

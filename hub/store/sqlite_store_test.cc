@@ -2,6 +2,11 @@
 
 #include <sqlite3.h>
 
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
 #include "common/fake_clock.h"
 #include "common/scoped_temp_dir.h"
 #include "common/status_matchers.h"
@@ -176,6 +181,7 @@ TEST_F(SqliteStoreTest, ReferralsFromBeforeTheIndexAwaitItUntilAdded) {
                          "DROP TABLE match_backfill; DROP TABLE "
                          "deconfliction_queries; DROP TABLE briefings; "
                          "DROP TABLE briefing_deliveries; "
+                         "ALTER TABLE referrals DROP COLUMN child_concerned; "
                          "PRAGMA user_version=4",
                          nullptr, nullptr, nullptr),
             SQLITE_OK);
@@ -193,6 +199,83 @@ TEST_F(SqliteStoreTest, ReferralsFromBeforeTheIndexAwaitItUntilAdded) {
   auto found = (*store)->MatchEntriesForKeys({7}, 10);
   ASSERT_THAT(found, IsOk());
   EXPECT_THAT(ReferralIds(*found), ElementsAre("R1"));
+}
+
+TEST_F(SqliteStoreTest, ChildConcernedIsStoredAndUnsetForOlderRows) {
+  {
+    auto store = SqliteStore::Open(path_, &clock_);
+    ASSERT_THAT(store, IsOk());
+    RecordWrite write;
+    write.referrals = {Referral("R1", 1), Referral("R2", 2), Referral("R3", 3)};
+    write.referrals[0].child_concerned = true;
+    write.referrals[1].child_concerned = false;
+    ASSERT_THAT(Write(**store, write), IsOk());
+    for (const auto& [id, want] :
+         std::vector<std::pair<std::string, std::optional<bool>>>{
+             {"R1", true}, {"R2", false}, {"R3", std::nullopt}}) {
+      auto found = (*store)->FindReferral(id);
+      ASSERT_THAT(found, IsOk());
+      ASSERT_TRUE(found->has_value()) << id;
+      EXPECT_EQ((*found)->child_concerned, want) << id;
+    }
+  }
+  // The same database as a schema-6 hub left it: migration 7 adds the
+  // column, and the rows it finds do not say.
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "ALTER TABLE referrals DROP COLUMN child_concerned; "
+                         "PRAGMA user_version=6",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  auto store = SqliteStore::Open(path_, &clock_);
+  ASSERT_THAT(store, IsOk());
+  auto found = (*store)->FindReferral("R1");
+  ASSERT_THAT(found, IsOk());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->child_concerned, std::nullopt);
+  EXPECT_EQ((*found)->record, "case file");
+}
+
+TEST_F(SqliteStoreTest, SelectsRowsWithoutRecordsThenReadsThemById) {
+  auto store = SqliteStore::Open(path_, &clock_);
+  ASSERT_THAT(store, IsOk());
+  // More than one statement's worth of ids (256).
+  RecordWrite write;
+  std::vector<std::string> ids;
+  for (int i = 1; i <= 300; ++i) {
+    ReferralRow row = Referral("R" + std::to_string(i), i);
+    row.record = "case file " + std::to_string(i);
+    row.received_ms = i;
+    row.child_concerned = i % 2 == 0;
+    ids.push_back(row.id);
+    write.referrals.push_back(std::move(row));
+  }
+  ASSERT_THAT(Write(**store, write), IsOk());
+
+  ReferralSelection selection;
+  selection.referrer_principal_id = "U-A";
+  selection.limit = 1000;
+  selection.with_records = false;
+  auto rows = (*store)->SelectReferrals(selection);
+  ASSERT_THAT(rows, IsOk());
+  ASSERT_THAT(*rows, SizeIs(300));
+  EXPECT_EQ(rows->front().id, "R300");  // newest first
+  EXPECT_EQ(rows->front().version, 1);
+  EXPECT_EQ(rows->front().child_concerned, true);
+  for (const ReferralRow& row : *rows) EXPECT_EQ(row.record, "") << row.id;
+
+  ids.push_back("no-such-referral");
+  auto full = (*store)->ReferralsById(ids);
+  ASSERT_THAT(full, IsOk());
+  ASSERT_THAT(*full, SizeIs(300));
+  for (const ReferralRow& row : *full) {
+    EXPECT_EQ(row.record, "case file " + row.id.substr(1)) << row.id;
+  }
+  auto none = (*store)->ReferralsById({});
+  ASSERT_THAT(none, IsOk());
+  EXPECT_THAT(*none, IsEmpty());
 }
 
 TEST_F(SqliteStoreTest, CountsEachPrincipalsChecksSinceATime) {

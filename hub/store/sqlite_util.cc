@@ -84,6 +84,8 @@ void Statement::BindInt64(int i, int64_t value) {
   sqlite3_bind_int64(stmt_, i, value);
 }
 
+void Statement::BindNull(int i) { sqlite3_bind_null(stmt_, i); }
+
 void Statement::BindText(int i, absl::string_view value) {
   if (value.empty()) {
     sqlite3_bind_null(stmt_, i);

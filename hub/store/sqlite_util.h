@@ -44,6 +44,7 @@ class Statement {
 
   // Clears the last run and its bindings, for reuse.
   void Reset();
+  void BindNull(int i);
   void BindInt64(int i, int64_t value);
   void BindText(int i, absl::string_view value);  // empty binds NULL
   void BindBlob(int i, absl::string_view value);  // empty binds NULL
