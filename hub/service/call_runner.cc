@@ -137,8 +137,9 @@ grpc::ServerUnaryReactor* CallRunner::Run(
   Started started = Start(context, body);
   if (started.call != nullptr && started.call->holds_locks() &&
       started.status.ok()) {
-    // A lock held until the commit must not hold a callback thread's
-    // successors up: such a call belongs on the synchronous API.
+    // Waiting for a record lock, held until its holder's commit, would
+    // hold up one of gRPC's few callback threads: such a call belongs on
+    // the synchronous API (decision 0008).
     started.status = absl::InternalError(
         "a call that locks a record must run on the synchronous API");
   }

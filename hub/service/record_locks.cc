@@ -9,7 +9,7 @@ RecordLock::~RecordLock() {
 }
 
 RecordLock RecordLocks::Lock(absl::string_view key) {
-  const size_t stripe = absl::Hash<absl::string_view>{}(key) % held_.size();
+  const size_t stripe = absl::Hash<absl::string_view>{}(key) % kStripes;
   absl::MutexLock lock(&mu_);
   bool* held = &held_[stripe];
   mu_.Await(absl::Condition(

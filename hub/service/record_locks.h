@@ -48,8 +48,9 @@ class RecordLocks {
   friend class RecordLock;
   void Release(size_t stripe);
 
+  static constexpr size_t kStripes = 64;
   absl::Mutex mu_;
-  std::array<bool, 64> held_ ABSL_GUARDED_BY(mu_) = {};
+  std::array<bool, kStripes> held_ ABSL_GUARDED_BY(mu_) = {};
 };
 
 }  // namespace hub::service
