@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <optional>
+#include <string>
 #include <thread>
 #include <utility>
 
@@ -11,31 +12,37 @@
 namespace hub::service {
 namespace {
 
+// Another thread locking `key` cannot get past Lock() while `holder` holds
+// it, and gets it once `holder` is released. No sleep can prove that it
+// waits, but it must not have taken the lock while held.
+void ExpectWaitsUntilReleased(RecordLocks& locks, const std::string& key,
+                              std::optional<RecordLock>& holder) {
+  std::atomic<bool> taken{false};
+  absl::Notification started;
+  std::thread other([&] {
+    started.Notify();
+    RecordLock lock = locks.Lock(key);
+    taken = true;
+  });
+  started.WaitForNotification();
+  EXPECT_FALSE(taken.load());
+  holder.reset();
+  other.join();
+  EXPECT_TRUE(taken.load());
+}
+
 TEST(RecordLocksTest, ASecondLockerWaitsUntilTheFirstReleases) {
   RecordLocks locks;
   std::optional<RecordLock> first(locks.Lock("R-1"));
-  std::atomic<bool> second_held{false};
-  absl::Notification started;
-  std::thread second([&] {
-    started.Notify();
-    RecordLock lock = locks.Lock("R-1");
-    second_held = true;
-  });
-  started.WaitForNotification();
-  // The second locker cannot get past Lock() while the first is held; no
-  // sleep can prove it waits, but it must not have taken the lock.
-  EXPECT_FALSE(second_held.load());
-  first.reset();
-  second.join();
-  EXPECT_TRUE(second_held.load());
+  ExpectWaitsUntilReleased(locks, "R-1", first);
 }
 
 TEST(RecordLocksTest, AnotherThreadMayReleaseALock) {
-  // The audit writer releases a call's locks after its commit.
+  // A lock is released by whichever thread ends the call.
   RecordLocks locks;
   std::optional<RecordLock> held(locks.Lock("R-2"));
-  std::thread writer([&] { held.reset(); });
-  writer.join();
+  std::thread other([&] { held.reset(); });
+  other.join();
   RecordLock again = locks.Lock("R-2");  // would block forever if still held
   SUCCEED();
 }
@@ -45,18 +52,7 @@ TEST(RecordLocksTest, AMovedFromLockReleasesNothing) {
   std::optional<RecordLock> moved_from(locks.Lock("R-3"));
   std::optional<RecordLock> owner(std::move(*moved_from));
   moved_from.reset();  // must not release the lock `owner` holds
-  std::atomic<bool> taken{false};
-  absl::Notification started;
-  std::thread other([&] {
-    started.Notify();
-    RecordLock lock = locks.Lock("R-3");
-    taken = true;
-  });
-  started.WaitForNotification();
-  EXPECT_FALSE(taken.load());
-  owner.reset();
-  other.join();
-  EXPECT_TRUE(taken.load());
+  ExpectWaitsUntilReleased(locks, "R-3", owner);
 }
 
 }  // namespace

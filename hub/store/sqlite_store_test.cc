@@ -125,6 +125,16 @@ absl::Status Write(SqliteStore& store, const RecordWrite& write) {
   return store.AppendAudit(writes, {}, {}, nullptr);
 }
 
+// Makes the database at `path` look as an older hub left it, by running
+// `sql` on it (the later migrations' changes undone, user_version set).
+void Rewind(const std::string& path, const char* sql) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  EXPECT_EQ(sqlite3_exec(db, sql, nullptr, nullptr, nullptr), SQLITE_OK)
+      << sqlite3_errmsg(db);
+  sqlite3_close(db);
+}
+
 std::vector<std::string> ReferralIds(const std::vector<MatchEntryRow>& rows) {
   std::vector<std::string> ids;
   for (const MatchEntryRow& row : rows) ids.push_back(row.referral_id);
@@ -174,18 +184,13 @@ TEST_F(SqliteStoreTest, ReferralsFromBeforeTheIndexAwaitItUntilAdded) {
     EXPECT_THAT(*none, IsEmpty());
   }
   // The same database as a schema-4 hub left it: migration 5 lists both.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "DROP TABLE match_entries; DROP TABLE match_keys; "
-                         "DROP TABLE match_backfill; DROP TABLE "
-                         "deconfliction_queries; DROP TABLE briefings; "
-                         "DROP TABLE briefing_deliveries; "
-                         "ALTER TABLE referrals DROP COLUMN child_concerned; "
-                         "PRAGMA user_version=4",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  ASSERT_NO_FATAL_FAILURE(
+      Rewind(path_,
+             "DROP TABLE match_entries; DROP TABLE match_keys; "
+             "DROP TABLE match_backfill; DROP TABLE deconfliction_queries; "
+             "DROP TABLE briefings; DROP TABLE briefing_deliveries; "
+             "ALTER TABLE referrals DROP COLUMN child_concerned; "
+             "PRAGMA user_version=4"));
   auto store = SqliteStore::Open(path_, &clock_);
   ASSERT_THAT(store, IsOk());
   auto waiting = (*store)->ReferralsAwaitingMatchIndex(10);
@@ -221,14 +226,10 @@ TEST_F(SqliteStoreTest, ChildConcernedIsStoredAndUnsetForOlderRows) {
   }
   // The same database as a schema-6 hub left it: migration 7 adds the
   // column, and the rows it finds do not say.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path_.c_str(), &db), SQLITE_OK);
-  ASSERT_EQ(sqlite3_exec(db,
-                         "ALTER TABLE referrals DROP COLUMN child_concerned; "
-                         "PRAGMA user_version=6",
-                         nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  ASSERT_NO_FATAL_FAILURE(
+      Rewind(path_,
+             "ALTER TABLE referrals DROP COLUMN child_concerned; "
+             "PRAGMA user_version=6"));
   auto store = SqliteStore::Open(path_, &clock_);
   ASSERT_THAT(store, IsOk());
   auto found = (*store)->FindReferral("R1");
