@@ -130,12 +130,18 @@ absl::Status GroupCommitAuditLog::LoadTree() {
   return absl::OkStatus();
 }
 
+void GroupCommitAuditLog::FillEvent(const prevent::audit::v1::AuditEvent& event,
+                                    const store::RecordWrite* write,
+                                    Pending& pending) {
+  pending.row = RowForEvent(event);
+  if (write != nullptr && !write->empty()) pending.write = write;
+}
+
 absl::StatusOr<uint64_t> GroupCommitAuditLog::Append(
     const prevent::audit::v1::AuditEvent& event,
     const store::RecordWrite* write) {
   Pending pending;
-  pending.row = RowForEvent(event);
-  if (write != nullptr && !write->empty()) pending.write = write;
+  FillEvent(event, write, pending);
   ASSIGN_OR_RETURN(Pending done, Enqueue(std::move(pending)));
   return done.index;
 }
@@ -144,8 +150,7 @@ void GroupCommitAuditLog::AppendAsync(
     const prevent::audit::v1::AuditEvent& event,
     const store::RecordWrite* write, AppendDone done) {
   auto pending = std::make_unique<Pending>();
-  pending->row = RowForEvent(event);
-  if (write != nullptr && !write->empty()) pending->write = write;
+  FillEvent(event, write, *pending);
   pending->on_done = std::move(done);
   {
     absl::MutexLock lock(&mu_);

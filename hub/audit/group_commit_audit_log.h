@@ -87,6 +87,9 @@ class GroupCommitAuditLog final : public AuditLog {
   GroupCommitAuditLog(store::AuditStore* store, common::Ed25519PrivateKey key,
                       const common::Clock* clock, Options options);
 
+  // Sets `pending` to append `event` with `write` (null if empty).
+  static void FillEvent(const prevent::audit::v1::AuditEvent& event,
+                        const store::RecordWrite* write, Pending& pending);
   absl::StatusOr<Pending> Enqueue(Pending pending);
   void WriterLoop();
   // Commits `batch` (writer thread only); fills each entry's outcome.

@@ -25,7 +25,6 @@ namespace pb = ::prevent::policy::v1;
 namespace rec = ::prevent::records::v1;
 namespace api = ::prevent::hub::v1;
 using Delivery = rec::BriefingDelivery;
-using Key = std::pair<int, std::string>;
 
 constexpr char kPull[] = "/prevent.hub.v1.SyncService/Pull";
 
@@ -155,8 +154,7 @@ absl::Status SyncService::AddReferrals(const Call& call, const Held& held,
                      /*has_justification=*/false, call.now());
   };
   auto holds = [&](const std::string& id, const std::string& version) {
-    auto it = held.find(Key(api::SyncItem::REFERRAL, id));
-    return it != held.end() && it->second == version;
+    return Holds(held, Key(api::SyncItem::REFERRAL, id), version);
   };
   // Decided from the rows: only the records to be sent are read and parsed.
   store::ReferralSelection selection;
@@ -193,11 +191,15 @@ absl::Status SyncService::AddReferrals(const Call& call, const Held& held,
     ASSIGN_OR_RETURN(StoredReferral stored, ParseReferral(std::move(row)));
     const policy::Decision decision = decide(ResourceOf(stored));
     if (!decision.allowed) continue;
+    std::string version = ReferralVersion(stored.row, *peer.policy, decision);
+    if (holds(stored.row.id, version)) {
+      view.unchanged.emplace_back(api::SyncItem::REFERRAL, stored.row.id);
+      continue;
+    }
     api::SyncItem& item = view.items.emplace_back();
     item.set_kind(api::SyncItem::REFERRAL);
     item.set_id(stored.row.id);
-    item.set_version(ReferralVersion(stored.row, *peer.policy, decision));
-    if (holds(item.id(), item.version())) continue;  // compared, not sent
+    item.set_version(std::move(version));
     *item.mutable_case_file() = std::move(stored.file);
     decision.fields().Apply(item.mutable_case_file());
   }
@@ -337,12 +339,11 @@ grpc::Status SyncService::Pull(grpc::ServerContext* context,
         }
         std::vector<api::SyncItem> changed;
         for (api::SyncItem& item : view.items) {
-          const Key key(item.kind(), item.id());
-          kept.insert(key);
-          auto it = held.find(key);
-          if (it == held.end() || it->second != item.version()) {
+          Key key(item.kind(), item.id());
+          if (!Holds(held, key, item.version())) {
             changed.push_back(std::move(item));
           }
+          kept.insert(std::move(key));
         }
         for (const api::HeldItem& h : request->cursor().held()) {
           if (!kept.insert(Key(h.kind(), h.id())).second) continue;

@@ -51,6 +51,12 @@ class SyncService final : public prevent::hub::v1::SyncService::Service {
   };
   // The version of each item the device holds.
   using Held = absl::flat_hash_map<Key, std::string>;
+  // Whether the device holds `key` at `version`.
+  static bool Holds(const Held& held, const Key& key,
+                    const std::string& version) {
+    auto it = held.find(key);
+    return it != held.end() && it->second == version;
+  }
 
   absl::Status AddReferrals(const Call& call, const Held& held, View& view);
   absl::Status AddInformationRequests(const Call& call, View& view);

@@ -13,13 +13,14 @@ namespace {
 using internal::SqliteError;
 using internal::Statement;
 
-constexpr char kReferralColumns[] =
-    "id, ref, area, year, seq, source_partner, referrer, subject_id, "
-    "subject_key, state, received_ms, version, record, child_concerned";
-// The same with an empty record, for selections without records.
-constexpr char kReferralColumnsWithoutRecord[] =
-    "id, ref, area, year, seq, source_partner, referrer, subject_id, "
-    "subject_key, state, received_ms, version, X'', child_concerned";
+// The referral columns in ReferralFrom's order; `record` is the case file
+// or, for a selection without records, an empty blob.
+std::string ReferralColumns(absl::string_view record = "record") {
+  return absl::StrCat(
+      "id, ref, area, year, seq, source_partner, referrer, subject_id, "
+      "subject_key, state, received_ms, version, ",
+      record, ", child_concerned");
+}
 // Ids per ReferralsById statement.
 constexpr size_t kIdsPerSelect = 256;
 
@@ -88,7 +89,8 @@ absl::Status SqliteStore::ApplyWrite(const RecordWrite& write) {
         Statement put,
         write_statements_.Prepare(
             db_,
-            absl::StrCat("INSERT OR REPLACE INTO referrals (", kReferralColumns,
+            absl::StrCat("INSERT OR REPLACE INTO referrals (",
+                         ReferralColumns(),
                          ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"),
             path_));
     for (const ReferralRow& row : write.referrals) {
@@ -171,10 +173,10 @@ absl::StatusOr<std::optional<ReferralRow>> SqliteStore::FindReferral(
   ASSIGN_OR_RETURN(Statement select,
                    read_statements_.Prepare(
                        read_db_,
-                       absl::StrCat("SELECT ", kReferralColumns,
+                       absl::StrCat("SELECT ", ReferralColumns(),
                                     " FROM referrals WHERE ref = ?1 "
                                     "UNION ALL SELECT ",
-                                    kReferralColumns,
+                                    ReferralColumns(),
                                     " FROM referrals WHERE id = ?1 LIMIT 1"),
                        path_));
   select.BindText(1, ref_or_id);
@@ -195,7 +197,7 @@ absl::StatusOr<std::vector<ReferralRow>> SqliteStore::SelectReferrals(
   if (who.empty()) return std::vector<ReferralRow>();
   std::string sql = absl::StrCat(
       "SELECT ",
-      selection.with_records ? kReferralColumns : kReferralColumnsWithoutRecord,
+      selection.with_records ? ReferralColumns() : ReferralColumns("X''"),
       " FROM referrals WHERE (", absl::StrJoin(who, " OR "), ")");
   if (selection.state != 0) absl::StrAppend(&sql, " AND state = ?");
   absl::StrAppend(&sql, " ORDER BY received_ms DESC, ref DESC LIMIT ?");
@@ -224,7 +226,7 @@ absl::StatusOr<std::vector<ReferralRow>> SqliteStore::ReferralsById(
     ASSIGN_OR_RETURN(
         Statement select,
         read_statements_.Prepare(read_db_,
-                                 absl::StrCat("SELECT ", kReferralColumns,
+                                 absl::StrCat("SELECT ", ReferralColumns(),
                                               " FROM referrals WHERE id IN (",
                                               absl::StrJoin(marks, ", "), ")"),
                                  path_));
@@ -244,7 +246,7 @@ absl::StatusOr<std::vector<ReferralRow>> SqliteStore::ReferralsBySubjectKey(
   ASSIGN_OR_RETURN(Statement select,
                    read_statements_.Prepare(
                        read_db_,
-                       absl::StrCat("SELECT ", kReferralColumns,
+                       absl::StrCat("SELECT ", ReferralColumns(),
                                     " FROM referrals WHERE subject_key = ? "
                                     "ORDER BY received_ms, ref"),
                        path_));
