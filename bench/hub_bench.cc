@@ -23,6 +23,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -119,6 +120,7 @@ class Submissions {
 struct Settings {
   std::string hubd, echo, pki, policy, work, out, index_db, referrals;
   std::vector<std::string> only;  // phases to run; empty: all
+  std::vector<std::string> calls;  // closed-loop hub calls; empty: all
   bool quick = false;
   int repetitions = 5;
   absl::Duration warmup = absl::Seconds(1);
@@ -371,6 +373,10 @@ absl::Status Bench::Unary(const std::string& hub, const std::string& echo) {
                       "referral Submit: durable write, indexing, audit",
                       "Submit calls/s over Echo calls/s, same run"},
          }) {
+      if (!s_.calls.empty() && std::find(s_.calls.begin(), s_.calls.end(),
+                                         m.name) == s_.calls.end()) {
+        continue;
+      }
       ASSIGN_OR_RETURN(LoadResult result, Closed(*m.calls));
       Add(absl::StrCat(m.name, "_calls_per_s"), "calls/s", m.what,
           result.CallsPerSecond());
@@ -655,10 +661,29 @@ int main(int argc, char** argv) {
       ->delimiter(',')
       ->check(CLI::IsMember(
           {"startup", "unary", "open", "sync", "storm", "index"}));
+  app.add_option("--calls", s.calls,
+                 "the hub calls the unary phase measures against the echo "
+                 "(for profiling): whoami, get, submit")
+      ->delimiter(',')
+      ->check(CLI::IsMember({"whoami", "get", "submit"}));
   bool quick = false;
   app.add_flag("--quick", quick, "3 short repetitions: a smoke run");
+  std::optional<int> repetitions, concurrency;
+  std::optional<double> seconds;
+  app.add_option("--repetitions", repetitions,
+                 "repetitions of each phase (default 5; 3 with --quick)")
+      ->check(CLI::Range(1, 100));
+  app.add_option("--seconds", seconds,
+                 "seconds measured per closed- or open-loop run (default 5)")
+      ->check(CLI::Range(0.1, 600.0));
+  app.add_option("--concurrency", concurrency,
+                 "calls in flight in closed loop (default 64)")
+      ->check(CLI::Range(1, 4096));
   CLI11_PARSE(app, argc, argv);
   if (quick) s.MakeQuick();
+  if (repetitions) s.repetitions = *repetitions;
+  if (seconds) s.run = absl::Seconds(*seconds);
+  if (concurrency) s.concurrency = *concurrency;
 
   absl::StatusOr<hub::bench::Channels> channels =
       hub::bench::Channels::ForPki(s.pki);
