@@ -119,7 +119,7 @@ class Submissions {
 
 struct Settings {
   std::string hubd, echo, pki, policy, work, out, index_db, referrals;
-  std::vector<std::string> only;  // phases to run; empty: all
+  std::vector<std::string> only;   // phases to run; empty: all
   std::vector<std::string> calls;  // closed-loop hub calls; empty: all
   bool quick = false;
   int repetitions = 5;

@@ -5,9 +5,6 @@
 namespace hub {
 
 void ConfigureServerThreads(grpc::ServerBuilder& builder) {
-  using Option = grpc::ServerBuilder::SyncServerOption;
-  builder.SetSyncServerOption(Option::MIN_POLLERS, kMinIdleThreads);
-  builder.SetSyncServerOption(Option::MAX_POLLERS, kMaxIdleThreads);
   grpc::ResourceQuota quota("hub-server-threads");
   quota.SetMaxThreads(kMaxThreads);
   builder.SetResourceQuota(quota);

@@ -133,12 +133,12 @@ absl::StatusOr<prevent::records::v1::AuditProof> CheckpointProof(
   return proof;
 }
 
-grpc::Status AuditService::GetCheckpoint(
-    grpc::ServerContext* context, const hb::GetCheckpointRequest* request,
-    hb::AuditProofResponse* response) {
-  return runner_->Run(
+grpc::ServerUnaryReactor* AuditService::GetCheckpoint(
+    grpc::CallbackServerContext* context,
+    const hb::GetCheckpointRequest* request, hb::AuditProofResponse* response) {
+  return runner_->RunOnWorker(
       "/prevent.hub.v1.AuditService/GetCheckpoint", context,
-      [&](Call& call) -> absl::Status {
+      [this, request, response](Call& call) -> absl::Status {
         RETURN_IF_ERROR(AuthorizeProof(call, request->context()));
         ASSIGN_OR_RETURN(prevent::records::v1::AuditProof proof,
                          CheckpointProof(*log_, request->known_tree_size()));

@@ -21,23 +21,16 @@ namespace hub::service {
 absl::StatusOr<prevent::records::v1::AuditProof> CheckpointProof(
     audit::AuditLog& log, uint64_t known_tree_size);
 
-// The proofs and queries on gRPC's callback API; GetCheckpoint, which may
-// wait for a checkpoint to be signed, on the synchronous one (CallRunner).
-using AuditServiceBase =
-    prevent::hub::v1::AuditService::WithCallbackMethod_GetInclusionProof<
-        prevent::hub::v1::AuditService::WithCallbackMethod_GetConsistencyProof<
-            prevent::hub::v1::AuditService::WithCallbackMethod_Query<
-                prevent::hub::v1::AuditService::Service>>>;
-
-class AuditService final : public AuditServiceBase {
+class AuditService final
+    : public prevent::hub::v1::AuditService::CallbackService {
  public:
   // All must outlive the service.
   AuditService(const CallRunner* runner, audit::AuditLog* log,
                const audit::Pseudonymizer* pseudonymizer)
       : runner_(runner), log_(log), pseudonymizer_(pseudonymizer) {}
 
-  grpc::Status GetCheckpoint(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* GetCheckpoint(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::GetCheckpointRequest* request,
       prevent::hub::v1::AuditProofResponse* response) override;
   grpc::ServerUnaryReactor* GetInclusionProof(

@@ -217,110 +217,123 @@ grpc::ServerUnaryReactor* BriefingService::List(
   });
 }
 
-grpc::Status BriefingService::Acknowledge(
-    grpc::ServerContext* context,
+grpc::ServerUnaryReactor* BriefingService::Acknowledge(
+    grpc::CallbackServerContext* context,
     const api::AcknowledgeBriefingRequest* request,
     api::AcknowledgeBriefingResponse* response) {
-  return runner_->Run(kAcknowledge, context, [&](Call& call) -> absl::Status {
-    const api::RequestContext& ctx = request->context();
-    RETURN_IF_ERROR(ValidateRequestContext(ctx));
-    RETURN_IF_ERROR(CheckBriefingId(request->briefing_id()));
-    if (!IsLowerHexSha256(request->conditions_sha256())) {
-      return absl::InvalidArgumentError(
-          "conditions_sha256: give the lower-case hex SHA-256 of the "
-          "handling conditions you were shown and accept (`hubctl briefing "
-          "ack` computes it)");
-    }
-    ASSIGN_OR_RETURN(Copy copy, OpenCopy(call, ctx, request->briefing_id()));
-    const auto audience = static_cast<pb::Audience>(copy.row.audience);
-    RETURN_IF_ERROR(CheckServed(copy.stored.briefing, audience, call.now()));
-    ASSIGN_OR_RETURN(const pb::BriefingAudience* definition,
-                     DefinitionFor(*call.peer().policy, audience));
-    const std::string expected =
-        common::Sha256Hex(definition->handling_conditions());
-    if (request->conditions_sha256() != expected) {
-      return absl::InvalidArgumentError(
-          "conditions_sha256: not the handling conditions of this briefing "
-          "(they may have changed since you listed it); run `hubctl briefing "
-          "list` and accept the conditions shown");
-    }
-    call.SetOperation(prevent::audit::v1::ACK);
-    call.SetFields({"handling_conditions"});
-    response->set_briefing_id(copy.row.briefing_id);
-    if (copy.row.acknowledged_ms != 0 &&
-        copy.row.conditions_sha256 == expected) {
-      SetTime(absl::FromUnixMillis(copy.row.acknowledged_ms),
-              response->mutable_acknowledged_at());
-      return absl::OkStatus();  // accepted already; nothing changes
-    }
-    const int64_t now_ms = absl::ToUnixMillis(call.now());
-    copy.row.acknowledged_ms = now_ms;
-    copy.row.conditions_sha256 = expected;
-    if (copy.row.delivered_ms == 0) copy.row.delivered_ms = now_ms;
-    SetTime(call.now(), response->mutable_acknowledged_at());
-    store::RecordWrite write;
-    write.briefing_deliveries.push_back(std::move(copy.row));
-    call.SetWrite(std::move(write));
-    return absl::OkStatus();
-  });
+  return runner_->RunOnWorker(
+      kAcknowledge, context,
+      [this, request, response](Call& call) -> absl::Status {
+        const api::RequestContext& ctx = request->context();
+        RETURN_IF_ERROR(ValidateRequestContext(ctx));
+        RETURN_IF_ERROR(CheckBriefingId(request->briefing_id()));
+        if (!IsLowerHexSha256(request->conditions_sha256())) {
+          return absl::InvalidArgumentError(
+              "conditions_sha256: give the lower-case hex SHA-256 of the "
+              "handling conditions you were shown and accept (`hubctl briefing "
+              "ack` computes it)");
+        }
+        ASSIGN_OR_RETURN(Copy copy,
+                         OpenCopy(call, ctx, request->briefing_id()));
+        const auto audience = static_cast<pb::Audience>(copy.row.audience);
+        RETURN_IF_ERROR(
+            CheckServed(copy.stored.briefing, audience, call.now()));
+        ASSIGN_OR_RETURN(const pb::BriefingAudience* definition,
+                         DefinitionFor(*call.peer().policy, audience));
+        const std::string expected =
+            common::Sha256Hex(definition->handling_conditions());
+        if (request->conditions_sha256() != expected) {
+          return absl::InvalidArgumentError(
+              "conditions_sha256: not the handling conditions of this briefing "
+              "(they may have changed since you listed it); run `hubctl "
+              "briefing "
+              "list` and accept the conditions shown");
+        }
+        call.SetOperation(prevent::audit::v1::ACK);
+        call.SetFields({"handling_conditions"});
+        response->set_briefing_id(copy.row.briefing_id);
+        if (copy.row.acknowledged_ms != 0 &&
+            copy.row.conditions_sha256 == expected) {
+          SetTime(absl::FromUnixMillis(copy.row.acknowledged_ms),
+                  response->mutable_acknowledged_at());
+          return absl::OkStatus();  // accepted already; nothing changes
+        }
+        const int64_t now_ms = absl::ToUnixMillis(call.now());
+        copy.row.acknowledged_ms = now_ms;
+        copy.row.conditions_sha256 = expected;
+        if (copy.row.delivered_ms == 0) copy.row.delivered_ms = now_ms;
+        SetTime(call.now(), response->mutable_acknowledged_at());
+        store::RecordWrite write;
+        write.briefing_deliveries.push_back(std::move(copy.row));
+        call.SetWrite(std::move(write));
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status BriefingService::Read(grpc::ServerContext* context,
-                                   const api::ReadBriefingRequest* request,
-                                   api::ReadBriefingResponse* response) {
-  return runner_->Run(kRead, context, [&](Call& call) -> absl::Status {
-    const api::RequestContext& ctx = request->context();
-    RETURN_IF_ERROR(ValidateRequestContext(ctx));
-    RETURN_IF_ERROR(CheckBriefingId(request->briefing_id()));
-    ASSIGN_OR_RETURN(Copy copy, OpenCopy(call, ctx, request->briefing_id()));
-    const rec::Briefing& briefing = copy.stored.briefing;
-    const auto audience = static_cast<pb::Audience>(copy.row.audience);
-    RETURN_IF_ERROR(CheckServed(briefing, audience, call.now()));
-    ASSIGN_OR_RETURN(const pb::BriefingAudience* definition,
-                     DefinitionFor(*call.peer().policy, audience));
-    if (!ConditionsAccepted(copy.row, *definition)) {
-      call.Refuse(pb::CONDITIONS_NOT_ACCEPTED);
-      return absl::FailedPreconditionError(absl::StrCat(
-          "briefing ", copy.row.briefing_id,
-          ": accept its handling conditions first (hubctl briefing ack ",
-          copy.row.briefing_id, "); nothing is released until you do"));
-    }
-    rec::BriefingRendition rendition = RenditionOf(
-        briefing, copy.row, *definition, call.decision()->rule->flow);
-    call.fields().Apply(&rendition);
-    *response->mutable_rendition() = std::move(rendition);
+grpc::ServerUnaryReactor* BriefingService::Read(
+    grpc::CallbackServerContext* context,
+    const api::ReadBriefingRequest* request,
+    api::ReadBriefingResponse* response) {
+  return runner_->RunOnWorker(
+      kRead, context, [this, request, response](Call& call) -> absl::Status {
+        const api::RequestContext& ctx = request->context();
+        RETURN_IF_ERROR(ValidateRequestContext(ctx));
+        RETURN_IF_ERROR(CheckBriefingId(request->briefing_id()));
+        ASSIGN_OR_RETURN(Copy copy,
+                         OpenCopy(call, ctx, request->briefing_id()));
+        const rec::Briefing& briefing = copy.stored.briefing;
+        const auto audience = static_cast<pb::Audience>(copy.row.audience);
+        RETURN_IF_ERROR(CheckServed(briefing, audience, call.now()));
+        ASSIGN_OR_RETURN(const pb::BriefingAudience* definition,
+                         DefinitionFor(*call.peer().policy, audience));
+        if (!ConditionsAccepted(copy.row, *definition)) {
+          call.Refuse(pb::CONDITIONS_NOT_ACCEPTED);
+          return absl::FailedPreconditionError(absl::StrCat(
+              "briefing ", copy.row.briefing_id,
+              ": accept its handling conditions first (hubctl briefing ack ",
+              copy.row.briefing_id, "); nothing is released until you do"));
+        }
+        rec::BriefingRendition rendition = RenditionOf(
+            briefing, copy.row, *definition, call.decision()->rule->flow);
+        call.fields().Apply(&rendition);
+        *response->mutable_rendition() = std::move(rendition);
 
-    if (copy.row.opened_ms == 0) {
-      copy.row.opened_ms = absl::ToUnixMillis(call.now());
-      store::RecordWrite write;
-      write.briefing_deliveries.push_back(std::move(copy.row));
-      call.SetWrite(std::move(write));
-    }
-    call.AddRecipient(call.peer().partner->id(), call.peer().principal->id());
-    return absl::OkStatus();
-  });
+        if (copy.row.opened_ms == 0) {
+          copy.row.opened_ms = absl::ToUnixMillis(call.now());
+          store::RecordWrite write;
+          write.briefing_deliveries.push_back(std::move(copy.row));
+          call.SetWrite(std::move(write));
+        }
+        call.AddRecipient(call.peer().partner->id(),
+                          call.peer().principal->id());
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status BriefingService::AttestPurge(
-    grpc::ServerContext* context, const api::AttestPurgeRequest* request,
+grpc::ServerUnaryReactor* BriefingService::AttestPurge(
+    grpc::CallbackServerContext* context,
+    const api::AttestPurgeRequest* request,
     api::AttestPurgeResponse* response) {
-  return runner_->Run(kAttestPurge, context, [&](Call& call) -> absl::Status {
-    const api::RequestContext& ctx = request->context();
-    RETURN_IF_ERROR(ValidateRequestContext(ctx));
-    RETURN_IF_ERROR(CheckBriefingId(request->briefing_id()));
-    ASSIGN_OR_RETURN(Copy copy, OpenCopy(call, ctx, request->briefing_id()));
-    call.SetOperation(prevent::audit::v1::PURGE_ATTESTED);
-    response->set_briefing_id(copy.row.briefing_id);
-    if (copy.row.purge_attested_ms == 0) {
-      copy.row.purge_attested_ms = absl::ToUnixMillis(call.now());
-      store::RecordWrite write;
-      write.briefing_deliveries.push_back(copy.row);
-      call.SetWrite(std::move(write));
-    }
-    SetTime(absl::FromUnixMillis(copy.row.purge_attested_ms),
-            response->mutable_purge_attested_at());
-    return absl::OkStatus();
-  });
+  return runner_->RunOnWorker(
+      kAttestPurge, context,
+      [this, request, response](Call& call) -> absl::Status {
+        const api::RequestContext& ctx = request->context();
+        RETURN_IF_ERROR(ValidateRequestContext(ctx));
+        RETURN_IF_ERROR(CheckBriefingId(request->briefing_id()));
+        ASSIGN_OR_RETURN(Copy copy,
+                         OpenCopy(call, ctx, request->briefing_id()));
+        call.SetOperation(prevent::audit::v1::PURGE_ATTESTED);
+        response->set_briefing_id(copy.row.briefing_id);
+        if (copy.row.purge_attested_ms == 0) {
+          copy.row.purge_attested_ms = absl::ToUnixMillis(call.now());
+          store::RecordWrite write;
+          write.briefing_deliveries.push_back(copy.row);
+          call.SetWrite(std::move(write));
+        }
+        SetTime(absl::FromUnixMillis(copy.row.purge_attested_ms),
+                response->mutable_purge_attested_at());
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace hub::service

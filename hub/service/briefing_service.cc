@@ -171,93 +171,105 @@ absl::StatusOr<StoredBriefing> BriefingService::OwnBriefing(
   return std::move(*found);
 }
 
-grpc::Status BriefingService::Publish(
-    grpc::ServerContext* context, const api::PublishBriefingRequest* request,
+grpc::ServerUnaryReactor* BriefingService::Publish(
+    grpc::CallbackServerContext* context,
+    const api::PublishBriefingRequest* request,
     api::PublishBriefingResponse* response) {
-  return runner_->Run(kPublish, context, [&](Call& call) -> absl::Status {
-    const api::RequestContext& ctx = request->context();
-    RETURN_IF_ERROR(CheckPublishContext(ctx));
-    const rec::Briefing briefing = NewBriefing(call, request->draft());
-    RETURN_IF_ERROR(AuthorizePublisher(call, ctx, briefing));
-    RETURN_IF_ERROR(briefings::ValidateBriefing(
-        briefing.draft(), call.peer().policy->file().briefing_audiences(),
-        call.now()));
-    RETURN_IF_ERROR(AuthorizeVariants(call, ctx, briefing));
-    HoldRequest(*locks_, call, ctx.request_id());
-    ASSIGN_OR_RETURN(const bool replayed, Replayed(*store_, call, kPublish,
-                                                   ctx.request_id(), response));
-    if (replayed) return absl::OkStatus();
-    Queue(call, ctx, briefing, nullptr, kPublish, response);
-    return absl::OkStatus();
-  });
+  return runner_->RunOnWorker(
+      kPublish, context, [this, request, response](Call& call) -> absl::Status {
+        const api::RequestContext& ctx = request->context();
+        RETURN_IF_ERROR(CheckPublishContext(ctx));
+        const rec::Briefing briefing = NewBriefing(call, request->draft());
+        RETURN_IF_ERROR(AuthorizePublisher(call, ctx, briefing));
+        RETURN_IF_ERROR(briefings::ValidateBriefing(
+            briefing.draft(), call.peer().policy->file().briefing_audiences(),
+            call.now()));
+        RETURN_IF_ERROR(AuthorizeVariants(call, ctx, briefing));
+        HoldRequest(*locks_, call, ctx.request_id());
+        ASSIGN_OR_RETURN(
+            const bool replayed,
+            Replayed(*store_, call, kPublish, ctx.request_id(), response));
+        if (replayed) return absl::OkStatus();
+        Queue(call, ctx, briefing, nullptr, kPublish, response);
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status BriefingService::Supersede(
-    grpc::ServerContext* context, const api::SupersedeBriefingRequest* request,
+grpc::ServerUnaryReactor* BriefingService::Supersede(
+    grpc::CallbackServerContext* context,
+    const api::SupersedeBriefingRequest* request,
     api::PublishBriefingResponse* response) {
-  return runner_->Run(kSupersede, context, [&](Call& call) -> absl::Status {
-    const api::RequestContext& ctx = request->context();
-    RETURN_IF_ERROR(CheckPublishContext(ctx));
-    RETURN_IF_ERROR(CheckBriefingId(request->briefing_id()));
-    ASSIGN_OR_RETURN(StoredBriefing old,
-                     OwnBriefing(call, ctx, request->briefing_id()));
-    rec::Briefing briefing = NewBriefing(call, request->draft());
-    RETURN_IF_ERROR(briefings::ValidateBriefing(
-        briefing.draft(), call.peer().policy->file().briefing_audiences(),
-        call.now()));
-    ASSIGN_OR_RETURN(const bool replayed, Replayed(*store_, call, kSupersede,
-                                                   ctx.request_id(), response));
-    if (replayed) return absl::OkStatus();
-    if (old.briefing.state() != rec::Briefing::PUBLISHED) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("briefing_id: it is ",
-                       rec::Briefing::State_Name(old.briefing.state()),
-                       "; only a published briefing can be superseded"));
-    }
-    briefing.set_supersedes(old.row.id);
-    RETURN_IF_ERROR(AuthorizeVariants(call, ctx, briefing));
-    Queue(call, ctx, briefing, &old, kSupersede, response);
-    return absl::OkStatus();
-  });
+  return runner_->RunOnWorker(
+      kSupersede, context,
+      [this, request, response](Call& call) -> absl::Status {
+        const api::RequestContext& ctx = request->context();
+        RETURN_IF_ERROR(CheckPublishContext(ctx));
+        RETURN_IF_ERROR(CheckBriefingId(request->briefing_id()));
+        ASSIGN_OR_RETURN(StoredBriefing old,
+                         OwnBriefing(call, ctx, request->briefing_id()));
+        rec::Briefing briefing = NewBriefing(call, request->draft());
+        RETURN_IF_ERROR(briefings::ValidateBriefing(
+            briefing.draft(), call.peer().policy->file().briefing_audiences(),
+            call.now()));
+        ASSIGN_OR_RETURN(
+            const bool replayed,
+            Replayed(*store_, call, kSupersede, ctx.request_id(), response));
+        if (replayed) return absl::OkStatus();
+        if (old.briefing.state() != rec::Briefing::PUBLISHED) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("briefing_id: it is ",
+                           rec::Briefing::State_Name(old.briefing.state()),
+                           "; only a published briefing can be superseded"));
+        }
+        briefing.set_supersedes(old.row.id);
+        RETURN_IF_ERROR(AuthorizeVariants(call, ctx, briefing));
+        Queue(call, ctx, briefing, &old, kSupersede, response);
+        return absl::OkStatus();
+      });
 }
 
-grpc::Status BriefingService::Withdraw(
-    grpc::ServerContext* context, const api::WithdrawBriefingRequest* request,
+grpc::ServerUnaryReactor* BriefingService::Withdraw(
+    grpc::CallbackServerContext* context,
+    const api::WithdrawBriefingRequest* request,
     api::WithdrawBriefingResponse* response) {
-  return runner_->Run(kWithdraw, context, [&](Call& call) -> absl::Status {
-    const api::RequestContext& ctx = request->context();
-    RETURN_IF_ERROR(ValidateRequestContext(ctx));
-    RETURN_IF_ERROR(CheckBriefingId(request->briefing_id()));
-    RETURN_IF_ERROR(CheckText("reason", request->reason(), kMaxReasonChars));
-    ASSIGN_OR_RETURN(StoredBriefing found,
-                     OwnBriefing(call, ctx, request->briefing_id()));
-    if (found.briefing.state() != rec::Briefing::PUBLISHED) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("briefing_id: it is already ",
-                       rec::Briefing::State_Name(found.briefing.state()),
-                       " and no longer served"));
-    }
-    rec::Briefing& briefing = found.briefing;
-    briefing.set_state(rec::Briefing::WITHDRAWN);
-    briefing.set_withdrawal_reason(request->reason());
-    SetTime(call.now(), briefing.mutable_ended_at());
-    ASSIGN_OR_RETURN(std::vector<store::BriefingDeliveryRow> copies,
-                     store_->BriefingDeliveries(found.row.id));
-    int purges = 0;
-    for (const store::BriefingDeliveryRow& row : copies) {
-      const rec::BriefingDelivery::State state =
-          DeliveryOf(row, briefing, call.now()).state();
-      purges += state == rec::BriefingDelivery::PURGE_REQUESTED;
-    }
-    response->set_briefing_id(found.row.id);
-    response->set_purges_requested(purges);
-    store::RecordWrite write;
-    write.briefings.push_back(BriefingRowOf(briefing, found.row.version + 1));
-    call.SetWrite(std::move(write));
-    call.SetOperation(prevent::audit::v1::ALTER);
-    call.SetFields({"state"});
-    return absl::OkStatus();
-  });
+  return runner_->RunOnWorker(
+      kWithdraw, context,
+      [this, request, response](Call& call) -> absl::Status {
+        const api::RequestContext& ctx = request->context();
+        RETURN_IF_ERROR(ValidateRequestContext(ctx));
+        RETURN_IF_ERROR(CheckBriefingId(request->briefing_id()));
+        RETURN_IF_ERROR(
+            CheckText("reason", request->reason(), kMaxReasonChars));
+        ASSIGN_OR_RETURN(StoredBriefing found,
+                         OwnBriefing(call, ctx, request->briefing_id()));
+        if (found.briefing.state() != rec::Briefing::PUBLISHED) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("briefing_id: it is already ",
+                           rec::Briefing::State_Name(found.briefing.state()),
+                           " and no longer served"));
+        }
+        rec::Briefing& briefing = found.briefing;
+        briefing.set_state(rec::Briefing::WITHDRAWN);
+        briefing.set_withdrawal_reason(request->reason());
+        SetTime(call.now(), briefing.mutable_ended_at());
+        ASSIGN_OR_RETURN(std::vector<store::BriefingDeliveryRow> copies,
+                         store_->BriefingDeliveries(found.row.id));
+        int purges = 0;
+        for (const store::BriefingDeliveryRow& row : copies) {
+          const rec::BriefingDelivery::State state =
+              DeliveryOf(row, briefing, call.now()).state();
+          purges += state == rec::BriefingDelivery::PURGE_REQUESTED;
+        }
+        response->set_briefing_id(found.row.id);
+        response->set_purges_requested(purges);
+        store::RecordWrite write;
+        write.briefings.push_back(
+            BriefingRowOf(briefing, found.row.version + 1));
+        call.SetWrite(std::move(write));
+        call.SetOperation(prevent::audit::v1::ALTER);
+        call.SetFields({"state"});
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* BriefingService::DeliveryStatus(

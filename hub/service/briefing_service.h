@@ -20,30 +20,24 @@
 
 namespace hub::service {
 
-// The lists on gRPC's callback API; the calls that lock a briefing or a
-// copy until their commit, on the synchronous one (CallRunner).
-using BriefingServiceBase =
-    prevent::hub::v1::BriefingService::WithCallbackMethod_List<
-        prevent::hub::v1::BriefingService::WithCallbackMethod_DeliveryStatus<
-            prevent::hub::v1::BriefingService::Service>>;
-
-class BriefingService final : public BriefingServiceBase {
+class BriefingService final
+    : public prevent::hub::v1::BriefingService::CallbackService {
  public:
   // Every argument must outlive the service.
   BriefingService(const CallRunner* runner, store::RecordStore* store,
                   RecordLocks* locks)
       : runner_(runner), store_(store), locks_(locks) {}
 
-  grpc::Status Publish(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* Publish(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::PublishBriefingRequest* request,
       prevent::hub::v1::PublishBriefingResponse* response) override;
-  grpc::Status Supersede(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* Supersede(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::SupersedeBriefingRequest* request,
       prevent::hub::v1::PublishBriefingResponse* response) override;
-  grpc::Status Withdraw(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* Withdraw(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::WithdrawBriefingRequest* request,
       prevent::hub::v1::WithdrawBriefingResponse* response) override;
   grpc::ServerUnaryReactor* DeliveryStatus(
@@ -55,15 +49,16 @@ class BriefingService final : public BriefingServiceBase {
       grpc::CallbackServerContext* context,
       const prevent::hub::v1::ListBriefingsRequest* request,
       prevent::hub::v1::ListBriefingsResponse* response) override;
-  grpc::Status Acknowledge(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* Acknowledge(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::AcknowledgeBriefingRequest* request,
       prevent::hub::v1::AcknowledgeBriefingResponse* response) override;
-  grpc::Status Read(grpc::ServerContext* context,
-                    const prevent::hub::v1::ReadBriefingRequest* request,
-                    prevent::hub::v1::ReadBriefingResponse* response) override;
-  grpc::Status AttestPurge(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* Read(
+      grpc::CallbackServerContext* context,
+      const prevent::hub::v1::ReadBriefingRequest* request,
+      prevent::hub::v1::ReadBriefingResponse* response) override;
+  grpc::ServerUnaryReactor* AttestPurge(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::AttestPurgeRequest* request,
       prevent::hub::v1::AttestPurgeResponse* response) override;
 

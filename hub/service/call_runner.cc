@@ -123,31 +123,61 @@ CallRunner::Started CallRunner::Start(
   return started;
 }
 
+grpc::Status CallRunner::Busy() {
+  return common::ToGrpcStatus(
+      absl::ResourceExhaustedError(common::kHubBusyMessage));
+}
+
+bool CallRunner::Admit(absl::string_view method,
+                       grpc::ServerUnaryReactor* reactor) const {
+  if (in_flight_.TryAcquire()) return true;
+  LogCall(method, nullptr,
+          absl::ResourceExhaustedError(common::kHubBusyMessage),
+          std::chrono::steady_clock::now());
+  reactor->Finish(Busy());
+  return false;
+}
+
 grpc::ServerUnaryReactor* CallRunner::Run(
     absl::string_view method, grpc::CallbackServerContext* context,
     absl::FunctionRef<absl::Status(Call&)> body) const {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (!in_flight_.TryAcquire()) {
-    const absl::Status busy =
-        absl::ResourceExhaustedError(common::kHubBusyMessage);
-    LogCall(method, nullptr, busy, std::chrono::steady_clock::now());
-    reactor->Finish(common::ToGrpcStatus(busy));
-    return reactor;
-  }
+  if (!Admit(method, reactor)) return reactor;
   Started started = Start(context, body);
   if (started.call != nullptr && started.call->holds_locks() &&
       started.status.ok()) {
     // Waiting for a record lock, held until its holder's commit, would
-    // hold up one of gRPC's few callback threads: such a call belongs on
-    // the synchronous API (decision 0008).
+    // hold up one of gRPC's few callback threads: such a body belongs on
+    // the workers (RunOnWorker; decision 0009).
     started.status = absl::InternalError(
-        "a call that locks a record must run on the synchronous API");
+        "a call that locks a record must run on the hub's workers");
   }
+  Complete(method, context, reactor, std::move(started));
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* CallRunner::RunOnWorker(
+    absl::string_view method, grpc::CallbackServerContext* context,
+    absl::AnyInvocable<absl::Status(Call&)> body) const {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (!Admit(method, reactor)) return reactor;
+  workers_.Run(
+      [this, method, context, reactor, body = std::move(body)]() mutable {
+        Complete(method, context, reactor,
+                 Start(context, [&body](Call& call) { return body(call); }));
+      });
+  return reactor;
+}
+
+void CallRunner::Complete(absl::string_view method,
+                          grpc::CallbackServerContext* context,
+                          grpc::ServerUnaryReactor* reactor,
+                          Started started) const {
   if (started.call == nullptr) {
     in_flight_.Release();
     LogCall(method, nullptr, started.status, started.start);
     reactor->Finish(common::ToGrpcStatus(started.status));
-    return reactor;
+    return;
   }
   // Durable before anything leaves: the reactor finishes only once the
   // event is committed, and if it cannot be written the response is
@@ -167,11 +197,19 @@ grpc::ServerUnaryReactor* CallRunner::Run(
         in_flight_.Release();
         reactor->Finish(finished);
       });
-  return reactor;
 }
 
-grpc::Status CallRunner::Run(
-    absl::string_view method, grpc::ServerContext* context,
+bool CallRunner::Post(absl::AnyInvocable<void() &&> task) const {
+  if (!in_flight_.TryAcquire()) return false;
+  workers_.Run([this, task = std::move(task)]() mutable {
+    std::move(task)();
+    in_flight_.Release();
+  });
+  return true;
+}
+
+grpc::Status CallRunner::RunAndWait(
+    absl::string_view method, grpc::ServerContextBase* context,
     absl::FunctionRef<absl::Status(Call&)> body) const {
   Started started = Start(context, body);
   if (started.call != nullptr) {

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -25,6 +26,7 @@
 #include "hub/service/in_flight_limit.h"
 #include "hub/service/peer_identity.h"
 #include "hub/service/record_locks.h"
+#include "hub/service/worker_pool.h"
 #include "hub/store/record_store.h"
 #include "policy/decide.h"
 #include "proto/audit.pb.h"
@@ -136,38 +138,61 @@ class Call {
 
 class CallRunner {
  public:
-  // Calls held at once between their handler and their audit commit by
+  // Calls held at once between their arrival and their audit commit by
   // default; ~1 KiB each, and at the hub's commit rate a fraction of a
   // second's work.
   static constexpr int kDefaultMaxInFlight = 1024;
+  // Threads that run the handlers that may wait (RunOnWorker, Post). They
+  // wait only for record locks and checkpoints, never for their own commit
+  // (except a stream's), so a few dozen keep two cores busy.
+  static constexpr int kDefaultWorkers = 32;
 
   // `identity`, `auditor` and `clock` must outlive the runner.
   CallRunner(const PeerIdentity* identity, const CallAuditor* auditor,
              const common::Clock* clock,
-             int max_in_flight = kDefaultMaxInFlight)
+             int max_in_flight = kDefaultMaxInFlight,
+             int workers = kDefaultWorkers)
       : identity_(identity),
         auditor_(auditor),
         clock_(clock),
-        in_flight_(max_in_flight) {}
+        in_flight_(max_in_flight),
+        workers_(workers) {}
 
   // Identifies the caller of `context` and, if that succeeds, runs `body`
   // on the calling thread. Returns a reactor that finishes the call with
   // the body's status, or the identification failure, once the call's
   // audit event is durable: no thread waits for the commit. `method` must
-  // outlive the call (a literal). With max_in_flight calls already waiting
-  // for their commits, refuses the call at once with RESOURCE_EXHAUSTED
-  // (kHubBusyMessage), neither running nor auditing it.
+  // outlive the call (a literal). With max_in_flight calls already held,
+  // refuses the call at once with RESOURCE_EXHAUSTED (kHubBusyMessage),
+  // neither running nor auditing it. `body` runs on one of gRPC's few
+  // callback threads, so it must not wait for another call: a body that
+  // takes a record lock fails with INTERNAL (use RunOnWorker).
   grpc::ServerUnaryReactor* Run(
       absl::string_view method, grpc::CallbackServerContext* context,
       absl::FunctionRef<absl::Status(Call&)> body) const;
 
-  // The same on gRPC's synchronous API: waits for the commit and returns the
-  // status. For the calls whose body may wait for another call's commit (a
-  // record lock held until then, a checkpoint to be signed) and for the
-  // streams: on the callback API such a wait would hold one of gRPC's few
-  // callback threads, and a handful of them would stall every call.
-  grpc::Status Run(absl::string_view method, grpc::ServerContext* context,
-                   absl::FunctionRef<absl::Status(Call&)> body) const;
+  // The same for a body that may wait for another call's commit (it takes
+  // a record lock, held until its holder's commit, or asks for a checkpoint
+  // to be signed): `body` runs later on one of the runner's worker threads,
+  // so it must own or point to what it uses (the request and response live
+  // until the call is finished), never refer to the handler's locals.
+  grpc::ServerUnaryReactor* RunOnWorker(
+      absl::string_view method, grpc::CallbackServerContext* context,
+      absl::AnyInvocable<absl::Status(Call&)> body) const;
+
+  // For a stream's reactor: runs `task` on a worker thread and returns
+  // true; or, with max_in_flight calls already held, returns false and
+  // runs nothing (finish the stream with Busy()).
+  bool Post(absl::AnyInvocable<void() &&> task) const;
+
+  // For a stream, on a worker thread (inside a task given to Post): as
+  // Run, but waits for the audit commit and returns the status.
+  grpc::Status RunAndWait(absl::string_view method,
+                          grpc::ServerContextBase* context,
+                          absl::FunctionRef<absl::Status(Call&)> body) const;
+
+  // The status of a call refused because the hub holds its limit of calls.
+  static grpc::Status Busy();
 
  private:
   struct Started;
@@ -175,11 +200,21 @@ class CallRunner {
   // was not identified.
   Started Start(grpc::ServerContextBase* context,
                 absl::FunctionRef<absl::Status(Call&)> body) const;
+  // Takes an in-flight slot for a unary call; or refuses it, finishing
+  // `reactor` with Busy(), and returns false.
+  bool Admit(absl::string_view method, grpc::ServerUnaryReactor* reactor) const;
+  // Audits `started` and finishes `reactor` once its event is durable;
+  // releases the in-flight slot the call holds.
+  void Complete(absl::string_view method, grpc::CallbackServerContext* context,
+                grpc::ServerUnaryReactor* reactor, Started started) const;
 
   const PeerIdentity* const identity_;
   const CallAuditor* const auditor_;
   const common::Clock* const clock_;
   mutable InFlightLimit in_flight_;
+  // Last member: destroyed first, so its threads finish their tasks while
+  // everything above is still alive.
+  mutable WorkerPool workers_;
 };
 
 }  // namespace hub::service

@@ -300,112 +300,164 @@ absl::Status DeconflictionService::CheckOne(
   return absl::OkStatus();
 }
 
-grpc::Status DeconflictionService::Check(grpc::ServerContext* context,
-                                         const api::DeconflictionQuery* request,
-                                         api::DeconflictionAnswer* response) {
-  return runner_->Run(kCheck, context, [&](Call& call) {
-    return CheckOne(call, *request, response);
-  });
+grpc::ServerUnaryReactor* DeconflictionService::Check(
+    grpc::CallbackServerContext* context,
+    const api::DeconflictionQuery* request,
+    api::DeconflictionAnswer* response) {
+  return runner_->RunOnWorker(kCheck, context,
+                              [this, request, response](Call& call) {
+                                return CheckOne(call, *request, response);
+                              });
 }
 
-grpc::Status DeconflictionService::CheckBatch(
-    grpc::ServerContext* context,
-    grpc::ServerReaderWriter<api::DeconflictionAnswer, api::DeconflictionQuery>*
-        stream) {
-  api::DeconflictionQuery query;
-  for (int index = 0; stream->Read(&query); ++index) {
-    if (index >= kMaxBatch) {
-      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                          absl::StrCat("at most ", kMaxBatch,
-                                       " checks on one stream; open another"));
+// CheckBatch's stream. It reads a query, checks it on a worker, writes the
+// answer and reads the next, so one stream holds at most one worker at a
+// time; it deletes itself when gRPC is done with it.
+class DeconflictionService::CheckBatchReactor final
+    : public grpc::ServerBidiReactor<api::DeconflictionQuery,
+                                     api::DeconflictionAnswer> {
+ public:
+  CheckBatchReactor(DeconflictionService* service,
+                    grpc::CallbackServerContext* context)
+      : service_(service), context_(context) {
+    StartRead(&query_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // the caller has sent its last query
+      Finish(grpc::Status::OK);
+      return;
     }
-    api::DeconflictionAnswer answer;
-    const grpc::Status status = runner_->Run(
-        kCheckBatch, context,
-        [&](Call& call) { return CheckOne(call, query, &answer); });
+    if (index_ >= kMaxBatch) {
+      Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                          absl::StrCat("at most ", kMaxBatch,
+                                       " checks on one stream; open another")));
+      return;
+    }
+    if (!service_->runner_->Post([this] { CheckQuery(); })) {
+      Finish(CallRunner::Busy());
+    }
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {  // the caller has gone
+      Finish(grpc::Status::OK);
+      return;
+    }
+    ++index_;
+    StartRead(&query_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  // On a worker: checks query_ as a call of its own, then writes its answer.
+  void CheckQuery() {
+    answer_.Clear();
+    const grpc::Status status = service_->runner_->RunAndWait(
+        kCheckBatch, context_, [this](Call& call) {
+          return service_->CheckOne(call, query_, &answer_);
+        });
     // Nothing more can be served once the caller is not identified or the
     // audit log cannot be written.
     if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED ||
         status.error_code() == grpc::StatusCode::UNAVAILABLE) {
-      return status;
+      Finish(status);
+      return;
     }
     if (!status.ok()) {
-      answer.Clear();
-      answer.set_error_code(status.error_code());
-      answer.set_error_message(status.error_message());
+      answer_.Clear();
+      answer_.set_error_code(status.error_code());
+      answer_.set_error_message(status.error_message());
     }
-    answer.set_index(index);
-    if (!stream->Write(answer)) break;
+    answer_.set_index(index_);
+    StartWrite(&answer_);
   }
-  return grpc::Status::OK;
+
+  DeconflictionService* const service_;
+  grpc::CallbackServerContext* const context_;
+  api::DeconflictionQuery query_;
+  api::DeconflictionAnswer answer_;
+  int index_ = 0;  // of query_ on the stream
+};
+
+grpc::ServerBidiReactor<api::DeconflictionQuery, api::DeconflictionAnswer>*
+DeconflictionService::CheckBatch(grpc::CallbackServerContext* context) {
+  return new CheckBatchReactor(this, context);
 }
 
-grpc::Status DeconflictionService::RecordOutcome(
-    grpc::ServerContext* context, const api::RecordOutcomeRequest* request,
+grpc::ServerUnaryReactor* DeconflictionService::RecordOutcome(
+    grpc::CallbackServerContext* context,
+    const api::RecordOutcomeRequest* request,
     api::RecordOutcomeResponse* response) {
-  return runner_->Run(kRecordOutcome, context, [&](Call& call) -> absl::Status {
-    const api::RequestContext& ctx = request->context();
-    RETURN_IF_ERROR(ValidateRequestContext(ctx));
-    RETURN_IF_ERROR(CheckReferralKey(request->referral()));
-    if (request->query_id().empty() ||
-        request->query_id().size() > kMaxQueryId) {
-      return absl::InvalidArgumentError(
-          "query_id: give the query_id of the check this outcome rests on "
-          "(from DeconflictionService.Check)");
-    }
-    if (request->police_result() == Outcome::POLICE_RESULT_UNSPECIFIED ||
-        !Outcome::PoliceResult_IsValid(request->police_result())) {
-      return absl::InvalidArgumentError(
-          "police_result: use CLEAR, LINKED_TO_EXISTING_PREVENT_CASE or "
-          "POLICE_INTEREST_HOLD");
-    }
-    if (request->routing_outcome() == rec::ROUTING_OUTCOME_UNSPECIFIED ||
-        !rec::RoutingOutcome_IsValid(request->routing_outcome())) {
-      return absl::InvalidArgumentError(
-          "routing_outcome: use PROCEED_TO_CHANNEL_INFO_GATHERING, "
-          "POLICE_MANAGED, NOT_PREVENT_SIGNPOST or NO_FURTHER_ACTION");
-    }
-    ASSIGN_OR_RETURN(std::optional<StoredReferral> found,
-                     BeginUpdate(*store_, *locks_, call, request->referral(),
-                                 ctx, kRecordOutcome, response));
-    if (!found.has_value()) return absl::OkStatus();  // a repeat
-    const AuthenticatedPeer& peer = call.peer();
-    if (!HasRole(*peer.principal, pb::CT_GATEWAY_OFFICER)) {
-      return absl::PermissionDeniedError(
-          "the deconfliction outcome is recorded by the CT gateway "
-          "(CT_GATEWAY_OFFICER) (T6)");
-    }
-    const auto state = static_cast<pb::ReferralState>(found->row.state);
-    if (state != pb::POLICE_GATEWAY && state != pb::INFO_GATHERING) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "referral: it is ", pb::ReferralState_Name(state),
-          "; an outcome is recorded at POLICE_GATEWAY, or at INFO_GATHERING "
-          "to renew it before panel"));
-    }
-    ASSIGN_OR_RETURN(std::optional<store::DeconflictionQueryRow> check,
-                     store_->FindDeconflictionQuery(request->query_id()));
-    if (!check.has_value() || check->referral_id != found->row.id) {
-      return absl::InvalidArgumentError(
-          "query_id: no check with this id was run on this referral; run "
-          "DeconflictionService.Check for it first");
-    }
+  return runner_->RunOnWorker(
+      kRecordOutcome, context,
+      [this, request, response](Call& call) -> absl::Status {
+        const api::RequestContext& ctx = request->context();
+        RETURN_IF_ERROR(ValidateRequestContext(ctx));
+        RETURN_IF_ERROR(CheckReferralKey(request->referral()));
+        if (request->query_id().empty() ||
+            request->query_id().size() > kMaxQueryId) {
+          return absl::InvalidArgumentError(
+              "query_id: give the query_id of the check this outcome rests on "
+              "(from DeconflictionService.Check)");
+        }
+        if (request->police_result() == Outcome::POLICE_RESULT_UNSPECIFIED ||
+            !Outcome::PoliceResult_IsValid(request->police_result())) {
+          return absl::InvalidArgumentError(
+              "police_result: use CLEAR, LINKED_TO_EXISTING_PREVENT_CASE or "
+              "POLICE_INTEREST_HOLD");
+        }
+        if (request->routing_outcome() == rec::ROUTING_OUTCOME_UNSPECIFIED ||
+            !rec::RoutingOutcome_IsValid(request->routing_outcome())) {
+          return absl::InvalidArgumentError(
+              "routing_outcome: use PROCEED_TO_CHANNEL_INFO_GATHERING, "
+              "POLICE_MANAGED, NOT_PREVENT_SIGNPOST or NO_FURTHER_ACTION");
+        }
+        ASSIGN_OR_RETURN(
+            std::optional<StoredReferral> found,
+            BeginUpdate(*store_, *locks_, call, request->referral(), ctx,
+                        kRecordOutcome, response));
+        if (!found.has_value()) return absl::OkStatus();  // a repeat
+        const AuthenticatedPeer& peer = call.peer();
+        if (!HasRole(*peer.principal, pb::CT_GATEWAY_OFFICER)) {
+          return absl::PermissionDeniedError(
+              "the deconfliction outcome is recorded by the CT gateway "
+              "(CT_GATEWAY_OFFICER) (T6)");
+        }
+        const auto state = static_cast<pb::ReferralState>(found->row.state);
+        if (state != pb::POLICE_GATEWAY && state != pb::INFO_GATHERING) {
+          return absl::FailedPreconditionError(
+              absl::StrCat("referral: it is ", pb::ReferralState_Name(state),
+                           "; an outcome is recorded at POLICE_GATEWAY, or at "
+                           "INFO_GATHERING "
+                           "to renew it before panel"));
+        }
+        ASSIGN_OR_RETURN(std::optional<store::DeconflictionQueryRow> check,
+                         store_->FindDeconflictionQuery(request->query_id()));
+        if (!check.has_value() || check->referral_id != found->row.id) {
+          return absl::InvalidArgumentError(
+              "query_id: no check with this id was run on this referral; run "
+              "DeconflictionService.Check for it first");
+        }
 
-    rec::CaseFile file = found->file;
-    Outcome& outcome = *file.mutable_deconfliction();
-    outcome.set_query_id(request->query_id());
-    outcome.set_police_result(request->police_result());
-    outcome.set_routing_outcome(request->routing_outcome());
-    outcome.set_decided_by(peer.principal->id());
-    SetTime(call.now(), outcome.mutable_decided_at());
-    SetTime(call.now() + kOutcomeValidFor, outcome.mutable_expires_at());
-    outcome.set_status(Outcome::COMPLETE);
+        rec::CaseFile file = found->file;
+        Outcome& outcome = *file.mutable_deconfliction();
+        outcome.set_query_id(request->query_id());
+        outcome.set_police_result(request->police_result());
+        outcome.set_routing_outcome(request->routing_outcome());
+        outcome.set_decided_by(peer.principal->id());
+        SetTime(call.now(), outcome.mutable_decided_at());
+        SetTime(call.now() + kOutcomeValidFor, outcome.mutable_expires_at());
+        outcome.set_status(Outcome::COMPLETE);
 
-    response->set_referral_ref(found->row.ref);
-    *response->mutable_deconfliction() = Projected(call, outcome);
-    SetReferralWrite(call, *found, file, state, kRecordOutcome, ctx, *response);
-    call.SetFields({"deconfliction"});
-    return absl::OkStatus();
-  });
+        response->set_referral_ref(found->row.ref);
+        *response->mutable_deconfliction() = Projected(call, outcome);
+        SetReferralWrite(call, *found, file, state, kRecordOutcome, ctx,
+                         *response);
+        call.SetFields({"deconfliction"});
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* DeconflictionService::GetStatus(

@@ -16,13 +16,8 @@
 
 namespace hub::service {
 
-// GetStatus on gRPC's callback API; the calls that may wait for another
-// call's commit, and the stream, on the synchronous one (CallRunner).
-using DeconflictionServiceBase =
-    prevent::hub::v1::DeconflictionService::WithCallbackMethod_GetStatus<
-        prevent::hub::v1::DeconflictionService::Service>;
-
-class DeconflictionService final : public DeconflictionServiceBase {
+class DeconflictionService final
+    : public prevent::hub::v1::DeconflictionService::CallbackService {
  public:
   // Every argument must outlive the service.
   DeconflictionService(const CallRunner* runner, store::RecordStore* store,
@@ -30,16 +25,17 @@ class DeconflictionService final : public DeconflictionServiceBase {
                        const deconfliction::MatchIndex* index)
       : runner_(runner), store_(store), locks_(locks), index_(index) {}
 
-  grpc::Status Check(grpc::ServerContext* context,
-                     const prevent::hub::v1::DeconflictionQuery* request,
-                     prevent::hub::v1::DeconflictionAnswer* response) override;
-  grpc::Status CheckBatch(
-      grpc::ServerContext* context,
-      grpc::ServerReaderWriter<prevent::hub::v1::DeconflictionAnswer,
-                               prevent::hub::v1::DeconflictionQuery>* stream)
-      override;
-  grpc::Status RecordOutcome(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* Check(
+      grpc::CallbackServerContext* context,
+      const prevent::hub::v1::DeconflictionQuery* request,
+      prevent::hub::v1::DeconflictionAnswer* response) override;
+  // One query at a time: each is read, checked on a worker and audited as
+  // its own call, and its answer written before the next is read.
+  grpc::ServerBidiReactor<prevent::hub::v1::DeconflictionQuery,
+                          prevent::hub::v1::DeconflictionAnswer>*
+  CheckBatch(grpc::CallbackServerContext* context) override;
+  grpc::ServerUnaryReactor* RecordOutcome(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::RecordOutcomeRequest* request,
       prevent::hub::v1::RecordOutcomeResponse* response) override;
   grpc::ServerUnaryReactor* GetStatus(
@@ -48,6 +44,8 @@ class DeconflictionService final : public DeconflictionServiceBase {
       prevent::hub::v1::GetDeconflictionStatusResponse* response) override;
 
  private:
+  class CheckBatchReactor;
+
   // One check, for Check and each query of CheckBatch.
   absl::Status CheckOne(Call& call,
                         const prevent::hub::v1::DeconflictionQuery& query,

@@ -200,12 +200,13 @@ absl::Status CheckConsentGiver(const Consent& consent,
 
 }  // namespace
 
-grpc::Status ReferralService::RecordPanelDecision(
-    grpc::ServerContext* context,
+grpc::ServerUnaryReactor* ReferralService::RecordPanelDecision(
+    grpc::CallbackServerContext* context,
     const api::RecordPanelDecisionRequest* request,
     api::RecordPanelDecisionResponse* response) {
-  return runner_->Run(
-      kRecordPanelDecision, context, [&](Call& call) -> absl::Status {
+  return runner_->RunOnWorker(
+      kRecordPanelDecision, context,
+      [this, request, response](Call& call) -> absl::Status {
         const api::RequestContext& ctx = request->context();
         RETURN_IF_ERROR(ValidateRequestContext(ctx));
         RETURN_IF_ERROR(CheckReferralKey(request->referral()));
@@ -305,114 +306,120 @@ grpc::Status ReferralService::RecordPanelDecision(
       });
 }
 
-grpc::Status ReferralService::RecordConsent(
-    grpc::ServerContext* context, const api::RecordConsentRequest* request,
+grpc::ServerUnaryReactor* ReferralService::RecordConsent(
+    grpc::CallbackServerContext* context,
+    const api::RecordConsentRequest* request,
     api::RecordConsentResponse* response) {
-  return runner_->Run(kRecordConsent, context, [&](Call& call) -> absl::Status {
-    const api::RequestContext& ctx = request->context();
-    RETURN_IF_ERROR(ValidateRequestContext(ctx));
-    RETURN_IF_ERROR(CheckReferralKey(request->referral()));
-    const Consent& consent = request->consent();
-    if (!consent.consent_id().empty() ||
-        consent.subject_age_at_consent() != 0 ||
-        !consent.recorded_by().empty() || consent.has_recorded_at()) {
-      return absl::InvalidArgumentError(
-          "consent: consent_id, subject_age_at_consent, recorded_by and "
-          "recorded_at are filled in by the hub; leave them out");
-    }
-    if (consent.type() != Consent::CHANNEL_SUPPORT) {
-      return absl::InvalidArgumentError(
-          "consent.type: record CHANNEL_SUPPORT consent here; it is the "
-          "consent that gates support (P10)");
-    }
-    if (consent.status() == Consent::STATUS_UNSPECIFIED ||
-        !Consent::Status_IsValid(consent.status())) {
-      return absl::InvalidArgumentError(
-          "consent.status: give GIVEN, REFUSED or WITHDRAWN");
-    }
-    if (consent.given_by() == Consent::GIVEN_BY_UNSPECIFIED ||
-        !Consent::GivenBy_IsValid(consent.given_by())) {
-      return absl::InvalidArgumentError(
-          "consent.given_by: give SUBJECT, PARENT_GUARDIAN or "
-          "COURT_APPOINTED_DEPUTY_OR_ATTORNEY");
-    }
-    if (consent.method() == Consent::METHOD_UNSPECIFIED ||
-        !Consent::Method_IsValid(consent.method())) {
-      return absl::InvalidArgumentError(
-          "consent.method: give IN_PERSON, WRITTEN or VERBAL_WITNESSED");
-    }
-    if (!Consent::CapacityOutcome_IsValid(consent.capacity_outcome())) {
-      return absl::InvalidArgumentError(
-          "consent.capacity_outcome: not a capacity outcome");
-    }
-    RETURN_IF_ERROR(CheckText("consent.related_person_id",
-                              consent.related_person_id(), kMaxId,
-                              /*optional=*/true));
-    RETURN_IF_ERROR(CheckText("consent.child_views_recorded",
-                              consent.child_views_recorded(),
-                              kMaxRationaleChars, /*optional=*/true));
-    RETURN_IF_ERROR(CheckText("consent.alternatives_considered",
-                              consent.alternatives_considered(), kMaxNoteChars,
-                              /*optional=*/true));
-    if (consent.status() != Consent::GIVEN &&
-        consent.alternatives_considered().empty()) {
-      return absl::InvalidArgumentError(
-          "consent.alternatives_considered: when consent is refused or "
-          "withdrawn, record the health or social care referral considered "
-          "(s.36(4)(e), P11)");
-    }
+  return runner_->RunOnWorker(
+      kRecordConsent, context,
+      [this, request, response](Call& call) -> absl::Status {
+        const api::RequestContext& ctx = request->context();
+        RETURN_IF_ERROR(ValidateRequestContext(ctx));
+        RETURN_IF_ERROR(CheckReferralKey(request->referral()));
+        const Consent& consent = request->consent();
+        if (!consent.consent_id().empty() ||
+            consent.subject_age_at_consent() != 0 ||
+            !consent.recorded_by().empty() || consent.has_recorded_at()) {
+          return absl::InvalidArgumentError(
+              "consent: consent_id, subject_age_at_consent, recorded_by and "
+              "recorded_at are filled in by the hub; leave them out");
+        }
+        if (consent.type() != Consent::CHANNEL_SUPPORT) {
+          return absl::InvalidArgumentError(
+              "consent.type: record CHANNEL_SUPPORT consent here; it is the "
+              "consent that gates support (P10)");
+        }
+        if (consent.status() == Consent::STATUS_UNSPECIFIED ||
+            !Consent::Status_IsValid(consent.status())) {
+          return absl::InvalidArgumentError(
+              "consent.status: give GIVEN, REFUSED or WITHDRAWN");
+        }
+        if (consent.given_by() == Consent::GIVEN_BY_UNSPECIFIED ||
+            !Consent::GivenBy_IsValid(consent.given_by())) {
+          return absl::InvalidArgumentError(
+              "consent.given_by: give SUBJECT, PARENT_GUARDIAN or "
+              "COURT_APPOINTED_DEPUTY_OR_ATTORNEY");
+        }
+        if (consent.method() == Consent::METHOD_UNSPECIFIED ||
+            !Consent::Method_IsValid(consent.method())) {
+          return absl::InvalidArgumentError(
+              "consent.method: give IN_PERSON, WRITTEN or VERBAL_WITNESSED");
+        }
+        if (!Consent::CapacityOutcome_IsValid(consent.capacity_outcome())) {
+          return absl::InvalidArgumentError(
+              "consent.capacity_outcome: not a capacity outcome");
+        }
+        RETURN_IF_ERROR(CheckText("consent.related_person_id",
+                                  consent.related_person_id(), kMaxId,
+                                  /*optional=*/true));
+        RETURN_IF_ERROR(CheckText("consent.child_views_recorded",
+                                  consent.child_views_recorded(),
+                                  kMaxRationaleChars, /*optional=*/true));
+        RETURN_IF_ERROR(CheckText("consent.alternatives_considered",
+                                  consent.alternatives_considered(),
+                                  kMaxNoteChars,
+                                  /*optional=*/true));
+        if (consent.status() != Consent::GIVEN &&
+            consent.alternatives_considered().empty()) {
+          return absl::InvalidArgumentError(
+              "consent.alternatives_considered: when consent is refused or "
+              "withdrawn, record the health or social care referral considered "
+              "(s.36(4)(e), P11)");
+        }
 
-    ASSIGN_OR_RETURN(std::optional<StoredReferral> found,
-                     BeginUpdate(*store_, *locks_, call, request->referral(),
-                                 ctx, kRecordConsent, response));
-    if (!found.has_value()) return absl::OkStatus();  // a repeat
+        ASSIGN_OR_RETURN(
+            std::optional<StoredReferral> found,
+            BeginUpdate(*store_, *locks_, call, request->referral(), ctx,
+                        kRecordConsent, response));
+        if (!found.has_value()) return absl::OkStatus();  // a repeat
 
-    const auto from = static_cast<pb::ReferralState>(found->row.state);
-    pb::ReferralState to = pb::REFERRAL_STATE_UNSPECIFIED;
-    if (from == pb::CONSENT_PENDING && consent.status() == Consent::GIVEN) {
-      to = pb::SUPPORT_ACTIVE;
-    } else if (from == pb::CONSENT_PENDING &&
-               consent.status() == Consent::REFUSED) {
-      to = pb::CONSENT_DECLINED;
-    } else if (from == pb::SUPPORT_ACTIVE &&
-               consent.status() == Consent::WITHDRAWN) {
-      to = pb::CONSENT_DECLINED;
-    } else {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "consent.status: ", Consent::Status_Name(consent.status()),
-          " is not recorded for a case in ", pb::ReferralState_Name(from),
-          "; consent is given or refused in CONSENT_PENDING and withdrawn "
-          "in SUPPORT_ACTIVE"));
-    }
-    const AuthenticatedPeer& peer = call.peer();
-    RETURN_IF_ERROR(
-        CheckMoves(from, {to}, referrals::MadeBy::kConsent, *peer.principal));
-    const int age =
-        referrals::AgeOn(found->file.subject().identity().dob(), call.now());
-    RETURN_IF_ERROR(CheckConsentGiver(consent, found->file, age));
+        const auto from = static_cast<pb::ReferralState>(found->row.state);
+        pb::ReferralState to = pb::REFERRAL_STATE_UNSPECIFIED;
+        if (from == pb::CONSENT_PENDING && consent.status() == Consent::GIVEN) {
+          to = pb::SUPPORT_ACTIVE;
+        } else if (from == pb::CONSENT_PENDING &&
+                   consent.status() == Consent::REFUSED) {
+          to = pb::CONSENT_DECLINED;
+        } else if (from == pb::SUPPORT_ACTIVE &&
+                   consent.status() == Consent::WITHDRAWN) {
+          to = pb::CONSENT_DECLINED;
+        } else {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "consent.status: ", Consent::Status_Name(consent.status()),
+              " is not recorded for a case in ", pb::ReferralState_Name(from),
+              "; consent is given or refused in CONSENT_PENDING and withdrawn "
+              "in SUPPORT_ACTIVE"));
+        }
+        const AuthenticatedPeer& peer = call.peer();
+        RETURN_IF_ERROR(CheckMoves(from, {to}, referrals::MadeBy::kConsent,
+                                   *peer.principal));
+        const int age = referrals::AgeOn(found->file.subject().identity().dob(),
+                                         call.now());
+        RETURN_IF_ERROR(CheckConsentGiver(consent, found->file, age));
 
-    rec::CaseFile file = found->file;
-    Consent& recorded = *file.add_consents();
-    recorded = consent;
-    recorded.set_consent_id(audit::NewEventId(call.now()));
-    recorded.set_subject_age_at_consent(age);
-    recorded.set_recorded_by(peer.principal->id());
-    SetTime(call.now(), recorded.mutable_recorded_at());
-    rec::Referral& referral = *file.mutable_referral();
-    referral.set_state(to);
-    SetTime(call.now(), referral.mutable_state_changed_at());
-    referral.set_status_bucket(
-        referrals::BucketFor(to, referral.has_feedback()));
-    referral.set_last_transition_reason(
-        absl::StrCat("consent ", Consent::Status_Name(consent.status())));
+        rec::CaseFile file = found->file;
+        Consent& recorded = *file.add_consents();
+        recorded = consent;
+        recorded.set_consent_id(audit::NewEventId(call.now()));
+        recorded.set_subject_age_at_consent(age);
+        recorded.set_recorded_by(peer.principal->id());
+        SetTime(call.now(), recorded.mutable_recorded_at());
+        rec::Referral& referral = *file.mutable_referral();
+        referral.set_state(to);
+        SetTime(call.now(), referral.mutable_state_changed_at());
+        referral.set_status_bucket(
+            referrals::BucketFor(to, referral.has_feedback()));
+        referral.set_last_transition_reason(
+            absl::StrCat("consent ", Consent::Status_Name(consent.status())));
 
-    response->set_referral_ref(found->row.ref);
-    response->set_state(to);
-    response->set_consent_id(recorded.consent_id());
-    SetReferralWrite(call, *found, file, to, kRecordConsent, ctx, *response);
-    call.SetFields({"consents", "referral.state"});
-    return absl::OkStatus();
-  });
+        response->set_referral_ref(found->row.ref);
+        response->set_state(to);
+        response->set_consent_id(recorded.consent_id());
+        SetReferralWrite(call, *found, file, to, kRecordConsent, ctx,
+                         *response);
+        call.SetFields({"consents", "referral.state"});
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace hub::service

@@ -41,11 +41,13 @@ absl::Status CheckCode(Feedback::Code code) {
 
 }  // namespace
 
-grpc::Status ReferralService::ApproveFeedback(
-    grpc::ServerContext* context, const api::ApproveFeedbackRequest* request,
+grpc::ServerUnaryReactor* ReferralService::ApproveFeedback(
+    grpc::CallbackServerContext* context,
+    const api::ApproveFeedbackRequest* request,
     api::ApproveFeedbackResponse* response) {
-  return runner_->Run(
-      kApproveFeedback, context, [&](Call& call) -> absl::Status {
+  return runner_->RunOnWorker(
+      kApproveFeedback, context,
+      [this, request, response](Call& call) -> absl::Status {
         const api::RequestContext& ctx = request->context();
         RETURN_IF_ERROR(ValidateRequestContext(ctx));
         RETURN_IF_ERROR(CheckReferralKey(request->referral()));
@@ -88,11 +90,13 @@ grpc::Status ReferralService::ApproveFeedback(
       });
 }
 
-grpc::Status ReferralService::ReleaseFeedback(
-    grpc::ServerContext* context, const api::ReleaseFeedbackRequest* request,
+grpc::ServerUnaryReactor* ReferralService::ReleaseFeedback(
+    grpc::CallbackServerContext* context,
+    const api::ReleaseFeedbackRequest* request,
     api::ReleaseFeedbackResponse* response) {
-  return runner_->Run(
-      kReleaseFeedback, context, [&](Call& call) -> absl::Status {
+  return runner_->RunOnWorker(
+      kReleaseFeedback, context,
+      [this, request, response](Call& call) -> absl::Status {
         const api::RequestContext& ctx = request->context();
         RETURN_IF_ERROR(ValidateRequestContext(ctx));
         RETURN_IF_ERROR(CheckReferralKey(request->referral()));

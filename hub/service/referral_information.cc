@@ -169,11 +169,13 @@ absl::Status CheckAnswer(const rec::InformationResponse& answer,
 
 }  // namespace
 
-grpc::Status ReferralService::RequestInformation(
-    grpc::ServerContext* context, const api::RequestInformationRequest* request,
+grpc::ServerUnaryReactor* ReferralService::RequestInformation(
+    grpc::CallbackServerContext* context,
+    const api::RequestInformationRequest* request,
     api::RequestInformationResponse* response) {
-  return runner_->Run(
-      kRequestInformation, context, [&](Call& call) -> absl::Status {
+  return runner_->RunOnWorker(
+      kRequestInformation, context,
+      [this, request, response](Call& call) -> absl::Status {
         const api::RequestContext& ctx = request->context();
         RETURN_IF_ERROR(ValidateRequestContext(ctx));
         RETURN_IF_ERROR(CheckReferralKey(request->referral()));
@@ -276,11 +278,13 @@ grpc::Status ReferralService::RequestInformation(
       });
 }
 
-grpc::Status ReferralService::RespondInformation(
-    grpc::ServerContext* context, const api::RespondInformationRequest* request,
+grpc::ServerUnaryReactor* ReferralService::RespondInformation(
+    grpc::CallbackServerContext* context,
+    const api::RespondInformationRequest* request,
     api::RespondInformationResponse* response) {
-  return runner_->Run(
-      kRespondInformation, context, [&](Call& call) -> absl::Status {
+  return runner_->RunOnWorker(
+      kRespondInformation, context,
+      [this, request, response](Call& call) -> absl::Status {
         const api::RequestContext& ctx = request->context();
         RETURN_IF_ERROR(ValidateRequestContext(ctx));
         const std::string& id = request->request_id();

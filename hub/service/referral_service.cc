@@ -112,146 +112,153 @@ absl::Status AddPriorReferrals(store::RecordStore& store, const Call& call,
 
 }  // namespace
 
-grpc::Status ReferralService::Submit(grpc::ServerContext* context,
-                                     const api::SubmitReferralRequest* request,
-                                     api::SubmitReferralResponse* response) {
-  return runner_->Run(kSubmit, context, [&](Call& call) -> absl::Status {
-    const api::RequestContext& ctx = request->context();
-    RETURN_IF_ERROR(ValidateRequestContext(ctx));
-    if (ctx.request_id().empty()) {
-      return absl::InvalidArgumentError(
-          "context.request_id: required to submit; generate one per referral "
-          "and send the same id again if you retry");
-    }
-    const rec::ReferralSubmission& submission = request->submission();
-    RETURN_IF_ERROR(referrals::ValidateSubmission(submission, call.now()));
+grpc::ServerUnaryReactor* ReferralService::Submit(
+    grpc::CallbackServerContext* context,
+    const api::SubmitReferralRequest* request,
+    api::SubmitReferralResponse* response) {
+  return runner_->RunOnWorker(
+      kSubmit, context, [this, request, response](Call& call) -> absl::Status {
+        const api::RequestContext& ctx = request->context();
+        RETURN_IF_ERROR(ValidateRequestContext(ctx));
+        if (ctx.request_id().empty()) {
+          return absl::InvalidArgumentError(
+              "context.request_id: required to submit; generate one per "
+              "referral "
+              "and send the same id again if you retry");
+        }
+        const rec::ReferralSubmission& submission = request->submission();
+        RETURN_IF_ERROR(referrals::ValidateSubmission(submission, call.now()));
 
-    const AuthenticatedPeer& peer = call.peer();
-    HoldRequest(*locks_, call, ctx.request_id());
-    ASSIGN_OR_RETURN(std::optional<std::string> replay,
-                     Replay(*store_, call, kSubmit, ctx.request_id()));
-    if (replay.has_value() && !response->ParseFromString(*replay)) {
-      return absl::DataLossError("the stored reply is damaged");
-    }
-    // A retry is decided, and audited, against the referral it made.
-    const std::string id = replay.has_value() ? response->referral_id()
-                                              : audit::NewEventId(call.now());
-    const std::string area = AreaOf(submission.subject());
-    policy::Resource resource;
-    resource.record = pb::CASE;
-    resource.id = id;
-    resource.source_partner_id = peer.partner->id();
-    resource.owner_principal_id = peer.principal->id();
-    resource.area = area;
-    resource.state = pb::SUBMITTED;
-    resource.subject_under_18_or_child_in_household =
-        AgeOn(submission.subject().identity().dob(), call.now()) < 18 ||
-        submission.referral().child_in_household();
-    RETURN_IF_ERROR(
-        call.Authorize(pb::SEND, resource, ctx, Visibility::kKnownToCaller));
+        const AuthenticatedPeer& peer = call.peer();
+        HoldRequest(*locks_, call, ctx.request_id());
+        ASSIGN_OR_RETURN(std::optional<std::string> replay,
+                         Replay(*store_, call, kSubmit, ctx.request_id()));
+        if (replay.has_value() && !response->ParseFromString(*replay)) {
+          return absl::DataLossError("the stored reply is damaged");
+        }
+        // A retry is decided, and audited, against the referral it made.
+        const std::string id = replay.has_value()
+                                   ? response->referral_id()
+                                   : audit::NewEventId(call.now());
+        const std::string area = AreaOf(submission.subject());
+        policy::Resource resource;
+        resource.record = pb::CASE;
+        resource.id = id;
+        resource.source_partner_id = peer.partner->id();
+        resource.owner_principal_id = peer.principal->id();
+        resource.area = area;
+        resource.state = pb::SUBMITTED;
+        resource.subject_under_18_or_child_in_household =
+            AgeOn(submission.subject().identity().dob(), call.now()) < 18 ||
+            submission.referral().child_in_household();
+        RETURN_IF_ERROR(call.Authorize(pb::SEND, resource, ctx,
+                                       Visibility::kKnownToCaller));
 
-    if (replay.has_value()) {
-      // A retry: the first answer again, and nothing collected twice.
-      call.SetOperation(prevent::audit::v1::CONSULT);
-      call.SetReferral(response->referral_ref());
-      return absl::OkStatus();
-    }
+        if (replay.has_value()) {
+          // A retry: the first answer again, and nothing collected twice.
+          call.SetOperation(prevent::audit::v1::CONSULT);
+          call.SetReferral(response->referral_ref());
+          return absl::OkStatus();
+        }
 
-    const policy::Policy& policy = *peer.policy;
-    const policy::Partner* council =
-        Serving(policy, area, pb::Partner::LOCAL_AUTHORITY);
-    const policy::Partner* police =
-        Serving(policy, area, pb::Partner::CT_POLICE);
-    if (council == nullptr || police == nullptr) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "submission.subject.addresses.area_code: no local authority and CT "
-          "police partner of this hub serve area ",
-          area, "; check the code, or refer through that area's own route"));
-    }
+        const policy::Policy& policy = *peer.policy;
+        const policy::Partner* council =
+            Serving(policy, area, pb::Partner::LOCAL_AUTHORITY);
+        const policy::Partner* police =
+            Serving(policy, area, pb::Partner::CT_POLICE);
+        if (council == nullptr || police == nullptr) {
+          return absl::FailedPreconditionError(absl::StrCat(
+              "submission.subject.addresses.area_code: no local authority and "
+              "CT "
+              "police partner of this hub serve area ",
+              area,
+              "; check the code, or refer through that area's own route"));
+        }
 
-    rec::CaseFile file;
-    *file.mutable_subject() = submission.subject();
-    *file.mutable_related_persons() = submission.related_persons();
-    *file.mutable_referral() = submission.referral();
-    const std::string subject_key = pseudonymizer_->Pseudonym(
-        referrals::SubjectKeyText(submission.subject().identity()));
-    ASSIGN_OR_RETURN(std::vector<store::ReferralRow> prior,
-                     store_->ReferralsBySubjectKey(subject_key));
-    const std::string subject_id = prior.empty() ? audit::NewEventId(call.now())
-                                                 : prior.front().subject_id;
-    file.mutable_subject()->set_subject_id(subject_id);
-    file.mutable_subject()->set_age_at_referral(
-        AgeOn(submission.subject().identity().dob(), call.now()));
-    for (rec::RelatedPerson& person : *file.mutable_related_persons()) {
-      person.set_related_person_id(audit::NewEventId(call.now()));
-    }
+        rec::CaseFile file;
+        *file.mutable_subject() = submission.subject();
+        *file.mutable_related_persons() = submission.related_persons();
+        *file.mutable_referral() = submission.referral();
+        const std::string subject_key = pseudonymizer_->Pseudonym(
+            referrals::SubjectKeyText(submission.subject().identity()));
+        ASSIGN_OR_RETURN(std::vector<store::ReferralRow> prior,
+                         store_->ReferralsBySubjectKey(subject_key));
+        const std::string subject_id = prior.empty()
+                                           ? audit::NewEventId(call.now())
+                                           : prior.front().subject_id;
+        file.mutable_subject()->set_subject_id(subject_id);
+        file.mutable_subject()->set_age_at_referral(
+            AgeOn(submission.subject().identity().dob(), call.now()));
+        for (rec::RelatedPerson& person : *file.mutable_related_persons()) {
+          person.set_related_person_id(audit::NewEventId(call.now()));
+        }
 
-    const int year = static_cast<int>(
-        absl::ToCivilYear(call.now(), absl::UTCTimeZone()).year());
-    ASSIGN_OR_RETURN(int seq, sequencer_.Next(area, year));
-    const std::string ref = referrals::FormatReference(area, year, seq);
-    const bool child = resource.subject_under_18_or_child_in_household;
-    int recent = 0;
-    for (const store::ReferralRow& row : prior) {
-      recent += absl::FromUnixMillis(row.received_ms) >=
-                call.now() - absl::Hours(24 * 730);
-    }
-    rec::Referral& referral = *file.mutable_referral();
-    referral.set_referral_id(id);
-    referral.set_referral_ref(ref);
-    referral.set_state(pb::SUBMITTED);
-    referral.set_status_bucket(referrals::BucketFor(pb::SUBMITTED, false));
-    SetTime(call.now(), referral.mutable_received_at());
-    SetTime(call.now(), referral.mutable_state_changed_at());
-    referral.set_area_code(area);
-    referral.mutable_referrer()->set_principal_id(peer.principal->id());
-    referral.mutable_referrer()->set_organisation_partner_id(
-        peer.partner->id());
-    referral.set_mash_notified(child);
-    // P18: this is at least the third referral within 24 months.
-    referral.set_repeat_referral_assurance(recent >= 2);
+        const int year = static_cast<int>(
+            absl::ToCivilYear(call.now(), absl::UTCTimeZone()).year());
+        ASSIGN_OR_RETURN(int seq, sequencer_.Next(area, year));
+        const std::string ref = referrals::FormatReference(area, year, seq);
+        const bool child = resource.subject_under_18_or_child_in_household;
+        int recent = 0;
+        for (const store::ReferralRow& row : prior) {
+          recent += absl::FromUnixMillis(row.received_ms) >=
+                    call.now() - absl::Hours(24 * 730);
+        }
+        rec::Referral& referral = *file.mutable_referral();
+        referral.set_referral_id(id);
+        referral.set_referral_ref(ref);
+        referral.set_state(pb::SUBMITTED);
+        referral.set_status_bucket(referrals::BucketFor(pb::SUBMITTED, false));
+        SetTime(call.now(), referral.mutable_received_at());
+        SetTime(call.now(), referral.mutable_state_changed_at());
+        referral.set_area_code(area);
+        referral.mutable_referrer()->set_principal_id(peer.principal->id());
+        referral.mutable_referrer()->set_organisation_partner_id(
+            peer.partner->id());
+        referral.set_mash_notified(child);
+        // P18: this is at least the third referral within 24 months.
+        referral.set_repeat_referral_assurance(recent >= 2);
 
-    store::ReferralRow row;
-    row.id = id;
-    row.ref = ref;
-    row.area = area;
-    row.year = year;
-    row.seq = seq;
-    row.source_partner_id = peer.partner->id();
-    row.referrer_principal_id = peer.principal->id();
-    row.subject_id = subject_id;
-    row.subject_key = subject_key;
-    row.state = pb::SUBMITTED;
-    row.received_ms = absl::ToUnixMillis(call.now());
-    row.version = 1;
-    row.record = file.SerializeAsString();
-    row.child_concerned =
-        ChildConcerned(file, absl::FromUnixMillis(row.received_ms));
+        store::ReferralRow row;
+        row.id = id;
+        row.ref = ref;
+        row.area = area;
+        row.year = year;
+        row.seq = seq;
+        row.source_partner_id = peer.partner->id();
+        row.referrer_principal_id = peer.principal->id();
+        row.subject_id = subject_id;
+        row.subject_key = subject_key;
+        row.state = pb::SUBMITTED;
+        row.received_ms = absl::ToUnixMillis(call.now());
+        row.version = 1;
+        row.record = file.SerializeAsString();
+        row.child_concerned =
+            ChildConcerned(file, absl::FromUnixMillis(row.received_ms));
 
-    response->set_referral_id(id);
-    response->set_referral_ref(ref);
-    response->set_status_bucket(referral.status_bucket());
-    response->set_received_unix_ms(row.received_ms);
+        response->set_referral_id(id);
+        response->set_referral_ref(ref);
+        response->set_status_bucket(referral.status_bucket());
+        response->set_received_unix_ms(row.received_ms);
 
-    store::RecordWrite write;
-    write.referrals.push_back(std::move(row));
-    write.match_entries.push_back(index_->EntryFor(id, file.subject()));
-    write.reply = ReplyFor(call, kSubmit, ctx.request_id(), *response);
-    call.SetWrite(std::move(write));
-    call.SetSubject(subject_id);
-    call.SetReferral(ref);
-    // T1 routes it to the council and the CT gateway; T2 notifies the MASH
-    // of a child.
-    call.AddRecipient(council->id(), "");
-    call.AddRecipient(police->id(), "");
-    if (child) {
-      if (const policy::Partner* mash =
-              Serving(policy, area, pb::Partner::LA_MASH)) {
-        call.AddRecipient(mash->id(), "");
-      }
-    }
-    return absl::OkStatus();
-  });
+        store::RecordWrite write;
+        write.referrals.push_back(std::move(row));
+        write.match_entries.push_back(index_->EntryFor(id, file.subject()));
+        write.reply = ReplyFor(call, kSubmit, ctx.request_id(), *response);
+        call.SetWrite(std::move(write));
+        call.SetSubject(subject_id);
+        call.SetReferral(ref);
+        // T1 routes it to the council and the CT gateway; T2 notifies the MASH
+        // of a child.
+        call.AddRecipient(council->id(), "");
+        call.AddRecipient(police->id(), "");
+        if (child) {
+          if (const policy::Partner* mash =
+                  Serving(policy, area, pb::Partner::LA_MASH)) {
+            call.AddRecipient(mash->id(), "");
+          }
+        }
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* ReferralService::Get(
@@ -343,173 +350,184 @@ grpc::ServerUnaryReactor* ReferralService::List(
   });
 }
 
-grpc::Status ReferralService::Transition(
-    grpc::ServerContext* context, const api::TransitionReferralRequest* request,
+grpc::ServerUnaryReactor* ReferralService::Transition(
+    grpc::CallbackServerContext* context,
+    const api::TransitionReferralRequest* request,
     api::TransitionReferralResponse* response) {
-  return runner_->Run(kTransition, context, [&](Call& call) -> absl::Status {
-    const api::RequestContext& ctx = request->context();
-    RETURN_IF_ERROR(ValidateRequestContext(ctx));
-    RETURN_IF_ERROR(CheckReferralKey(request->referral()));
-    if (request->to() == pb::REFERRAL_STATE_UNSPECIFIED ||
-        !pb::ReferralState_IsValid(request->to())) {
-      return absl::InvalidArgumentError(
-          "to: give the state to move the referral to (e.g. SCREENING)");
-    }
-    const int64_t reason_chars = common::Utf8Length(request->reason());
-    if (reason_chars <= 0 || reason_chars > kMaxReasonChars) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "reason: say why, in 1 to ", kMaxReasonChars,
-          " characters of plain text; it is kept with the referral"));
-    }
-    if (!prevent::records::v1::RoutingOutcome_IsValid(
-            request->routing_outcome())) {
-      return absl::InvalidArgumentError(
-          "routing_outcome: not a routing outcome");
-    }
-    if (request->paf_summary_code().size() > kMaxPafCode) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "paf_summary_code: at most ", kMaxPafCode, " characters"));
-    }
-
-    ASSIGN_OR_RETURN(std::optional<StoredReferral> found,
-                     BeginUpdate(*store_, *locks_, call, request->referral(),
-                                 ctx, kTransition, response));
-    if (!found.has_value()) return absl::OkStatus();  // a repeat
-
-    const auto from = static_cast<pb::ReferralState>(found->row.state);
-    const pb::ReferralState to = request->to();
-    ASSIGN_OR_RETURN(const referrals::Move* move,
-                     referrals::FindMove(from, to));
-    switch (move->made_by) {
-      case referrals::MadeBy::kTransition:
-        break;
-      case referrals::MadeBy::kPanelDecision:
-        return absl::FailedPreconditionError(
-            absl::StrCat("to: ", pb::ReferralState_Name(to),
-                         " follows from the panel's recorded decision (",
-                         move->label, "), not from a transition"));
-      case referrals::MadeBy::kConsent:
-        return absl::FailedPreconditionError(
-            absl::StrCat("to: ", pb::ReferralState_Name(to),
-                         " follows from recording the consent decision (",
-                         move->label, "), not from a transition"));
-      case referrals::MadeBy::kSystem:
-        return absl::FailedPreconditionError(absl::StrCat(
-            "to: the hub makes the move to ", pb::ReferralState_Name(to),
-            " itself (", move->label, ")"));
-    }
-    const AuthenticatedPeer& peer = call.peer();
-    const bool is_referrer =
-        found->row.referrer_principal_id == peer.principal->id();
-    if (!referrals::MayMake(*move, RolesOf(*peer.principal), is_referrer)) {
-      std::vector<std::string> who;
-      for (pb::Role role : move->roles) who.push_back(pb::Role_Name(role));
-      if (move->referrer) who.push_back("the referrer");
-      return absl::PermissionDeniedError(
-          absl::StrCat("to: the move from ", pb::ReferralState_Name(from),
-                       " to ", pb::ReferralState_Name(to), " (", move->label,
-                       ") is made by ", absl::StrJoin(who, " or ")));
-    }
-
-    rec::CaseFile file = found->file;
-    rec::Referral& referral = *file.mutable_referral();
-    std::vector<std::string> fields = {"referral.state",
-                                       "referral.last_transition_reason"};
-    if (move->guard == referrals::Guard::kGatewayDecision) {
-      const rec::RoutingOutcome outcome = referrals::OutcomeFor(to);
-      if (request->routing_outcome() != outcome) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "routing_outcome: the gateway decision that moves a referral to ",
-            pb::ReferralState_Name(to), " is ",
-            rec::RoutingOutcome_Name(outcome)));
-      }
-      if (request->paf_summary_code().empty()) {
-        return absl::InvalidArgumentError(
-            "paf_summary_code: record the Prevent Assessment Framework "
-            "summary code with the gateway decision (it stays with the "
-            "police)");
-      }
-      const rec::DeconflictionOutcome& checked = file.deconfliction();
-      if (checked.status() != rec::DeconflictionOutcome::COMPLETE) {
-        return absl::FailedPreconditionError(
-            "to: record the deconfliction outcome first "
-            "(DeconflictionService.Check, then RecordOutcome; T6)");
-      }
-      if (checked.routing_outcome() != outcome) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "to: the recorded deconfliction outcome routes this referral to ",
-            rec::RoutingOutcome_Name(checked.routing_outcome()),
-            "; record a new outcome to route it to ",
-            rec::RoutingOutcome_Name(outcome)));
-      }
-      rec::GatewayDecision& gateway = *file.mutable_gateway();
-      gateway.set_officer_id(peer.principal->id());
-      SetTime(call.now(), gateway.mutable_decided_at());
-      gateway.set_routing_outcome(outcome);
-      gateway.set_paf_summary_code(request->paf_summary_code());
-      gateway.set_pcm_transfer(request->pcm_transfer());
-      fields.push_back("gateway");
-      // P19: feedback to the referrer waits for the gateway's approval.
-      rec::FeedbackReview& review = *file.mutable_feedback_review();
-      review.set_status(rec::FeedbackReview::PENDING_POLICE_APPROVAL);
-      SetTime(call.now(), review.mutable_queued_at());
-      fields.push_back("feedback_review");
-    }
-    RETURN_IF_ERROR(CheckDates(*move, file, call.now()));
-    if (to == pb::POLICE_GATEWAY) {
-      // T5 opens the deconfliction check.
-      file.mutable_deconfliction()->set_status(
-          rec::DeconflictionOutcome::PENDING);
-      fields.push_back("deconfliction.status");
-    }
-    if (move->guard == referrals::Guard::kInformationGathered) {
-      const rec::DeconflictionOutcome& checked = file.deconfliction();
-      if (checked.has_expires_at() &&
-          absl::FromUnixSeconds(checked.expires_at().seconds()) <= call.now()) {
-        return absl::FailedPreconditionError(
-            "to: the deconfliction outcome is more than 30 days old; the CT "
-            "gateway checks again (DeconflictionService.Check, then "
-            "RecordOutcome) before the case goes to panel (T8)");
-      }
-      ASSIGN_OR_RETURN(std::vector<store::InformationRequestRow> requests,
-                       store_->InformationRequestsForReferral(found->row.id));
-      int waiting = 0;
-      for (const store::InformationRequestRow& r : requests) {
-        waiting += r.state == rec::InformationRequest::SENT &&
-                   r.due_ms > absl::ToUnixMillis(call.now());
-      }
-      if (waiting > 0) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "to: ", waiting,
-            " information request(s) on this referral await an answer and "
-            "are not yet due; list the case for panel once each is answered "
-            "or past its due date (T8)"));
-      }
-    }
-    if (to == pb::CLOSED_NFA) {
-      // P18: a second NFA for the same subject raises the assurance flag.
-      ASSIGN_OR_RETURN(std::vector<store::ReferralRow> same,
-                       store_->ReferralsBySubjectKey(found->row.subject_key));
-      for (const store::ReferralRow& other : same) {
-        if (other.id != found->row.id && other.state == pb::CLOSED_NFA) {
-          referral.set_repeat_referral_assurance(true);
+  return runner_->RunOnWorker(
+      kTransition, context,
+      [this, request, response](Call& call) -> absl::Status {
+        const api::RequestContext& ctx = request->context();
+        RETURN_IF_ERROR(ValidateRequestContext(ctx));
+        RETURN_IF_ERROR(CheckReferralKey(request->referral()));
+        if (request->to() == pb::REFERRAL_STATE_UNSPECIFIED ||
+            !pb::ReferralState_IsValid(request->to())) {
+          return absl::InvalidArgumentError(
+              "to: give the state to move the referral to (e.g. SCREENING)");
         }
-      }
-    }
-    referral.set_state(to);
-    SetTime(call.now(), referral.mutable_state_changed_at());
-    referral.set_status_bucket(
-        referrals::BucketFor(to, referral.has_feedback()));
-    referral.set_last_transition_reason(request->reason());
+        const int64_t reason_chars = common::Utf8Length(request->reason());
+        if (reason_chars <= 0 || reason_chars > kMaxReasonChars) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "reason: say why, in 1 to ", kMaxReasonChars,
+              " characters of plain text; it is kept with the referral"));
+        }
+        if (!prevent::records::v1::RoutingOutcome_IsValid(
+                request->routing_outcome())) {
+          return absl::InvalidArgumentError(
+              "routing_outcome: not a routing outcome");
+        }
+        if (request->paf_summary_code().size() > kMaxPafCode) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "paf_summary_code: at most ", kMaxPafCode, " characters"));
+        }
 
-    response->set_referral_ref(found->row.ref);
-    response->set_state(to);
-    response->set_state_changed_unix_ms(absl::ToUnixMillis(call.now()));
+        ASSIGN_OR_RETURN(
+            std::optional<StoredReferral> found,
+            BeginUpdate(*store_, *locks_, call, request->referral(), ctx,
+                        kTransition, response));
+        if (!found.has_value()) return absl::OkStatus();  // a repeat
 
-    SetReferralWrite(call, *found, file, to, kTransition, ctx, *response);
-    call.SetFields(std::move(fields));
-    return absl::OkStatus();
-  });
+        const auto from = static_cast<pb::ReferralState>(found->row.state);
+        const pb::ReferralState to = request->to();
+        ASSIGN_OR_RETURN(const referrals::Move* move,
+                         referrals::FindMove(from, to));
+        switch (move->made_by) {
+          case referrals::MadeBy::kTransition:
+            break;
+          case referrals::MadeBy::kPanelDecision:
+            return absl::FailedPreconditionError(
+                absl::StrCat("to: ", pb::ReferralState_Name(to),
+                             " follows from the panel's recorded decision (",
+                             move->label, "), not from a transition"));
+          case referrals::MadeBy::kConsent:
+            return absl::FailedPreconditionError(
+                absl::StrCat("to: ", pb::ReferralState_Name(to),
+                             " follows from recording the consent decision (",
+                             move->label, "), not from a transition"));
+          case referrals::MadeBy::kSystem:
+            return absl::FailedPreconditionError(absl::StrCat(
+                "to: the hub makes the move to ", pb::ReferralState_Name(to),
+                " itself (", move->label, ")"));
+        }
+        const AuthenticatedPeer& peer = call.peer();
+        const bool is_referrer =
+            found->row.referrer_principal_id == peer.principal->id();
+        if (!referrals::MayMake(*move, RolesOf(*peer.principal), is_referrer)) {
+          std::vector<std::string> who;
+          for (pb::Role role : move->roles) who.push_back(pb::Role_Name(role));
+          if (move->referrer) who.push_back("the referrer");
+          return absl::PermissionDeniedError(absl::StrCat(
+              "to: the move from ", pb::ReferralState_Name(from), " to ",
+              pb::ReferralState_Name(to), " (", move->label, ") is made by ",
+              absl::StrJoin(who, " or ")));
+        }
+
+        rec::CaseFile file = found->file;
+        rec::Referral& referral = *file.mutable_referral();
+        std::vector<std::string> fields = {"referral.state",
+                                           "referral.last_transition_reason"};
+        if (move->guard == referrals::Guard::kGatewayDecision) {
+          const rec::RoutingOutcome outcome = referrals::OutcomeFor(to);
+          if (request->routing_outcome() != outcome) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("routing_outcome: the gateway decision that moves "
+                             "a referral to ",
+                             pb::ReferralState_Name(to), " is ",
+                             rec::RoutingOutcome_Name(outcome)));
+          }
+          if (request->paf_summary_code().empty()) {
+            return absl::InvalidArgumentError(
+                "paf_summary_code: record the Prevent Assessment Framework "
+                "summary code with the gateway decision (it stays with the "
+                "police)");
+          }
+          const rec::DeconflictionOutcome& checked = file.deconfliction();
+          if (checked.status() != rec::DeconflictionOutcome::COMPLETE) {
+            return absl::FailedPreconditionError(
+                "to: record the deconfliction outcome first "
+                "(DeconflictionService.Check, then RecordOutcome; T6)");
+          }
+          if (checked.routing_outcome() != outcome) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                "to: the recorded deconfliction outcome routes this referral "
+                "to ",
+                rec::RoutingOutcome_Name(checked.routing_outcome()),
+                "; record a new outcome to route it to ",
+                rec::RoutingOutcome_Name(outcome)));
+          }
+          rec::GatewayDecision& gateway = *file.mutable_gateway();
+          gateway.set_officer_id(peer.principal->id());
+          SetTime(call.now(), gateway.mutable_decided_at());
+          gateway.set_routing_outcome(outcome);
+          gateway.set_paf_summary_code(request->paf_summary_code());
+          gateway.set_pcm_transfer(request->pcm_transfer());
+          fields.push_back("gateway");
+          // P19: feedback to the referrer waits for the gateway's approval.
+          rec::FeedbackReview& review = *file.mutable_feedback_review();
+          review.set_status(rec::FeedbackReview::PENDING_POLICE_APPROVAL);
+          SetTime(call.now(), review.mutable_queued_at());
+          fields.push_back("feedback_review");
+        }
+        RETURN_IF_ERROR(CheckDates(*move, file, call.now()));
+        if (to == pb::POLICE_GATEWAY) {
+          // T5 opens the deconfliction check.
+          file.mutable_deconfliction()->set_status(
+              rec::DeconflictionOutcome::PENDING);
+          fields.push_back("deconfliction.status");
+        }
+        if (move->guard == referrals::Guard::kInformationGathered) {
+          const rec::DeconflictionOutcome& checked = file.deconfliction();
+          if (checked.has_expires_at() &&
+              absl::FromUnixSeconds(checked.expires_at().seconds()) <=
+                  call.now()) {
+            return absl::FailedPreconditionError(
+                "to: the deconfliction outcome is more than 30 days old; the "
+                "CT "
+                "gateway checks again (DeconflictionService.Check, then "
+                "RecordOutcome) before the case goes to panel (T8)");
+          }
+          ASSIGN_OR_RETURN(
+              std::vector<store::InformationRequestRow> requests,
+              store_->InformationRequestsForReferral(found->row.id));
+          int waiting = 0;
+          for (const store::InformationRequestRow& r : requests) {
+            waiting += r.state == rec::InformationRequest::SENT &&
+                       r.due_ms > absl::ToUnixMillis(call.now());
+          }
+          if (waiting > 0) {
+            return absl::FailedPreconditionError(absl::StrCat(
+                "to: ", waiting,
+                " information request(s) on this referral await an answer and "
+                "are not yet due; list the case for panel once each is "
+                "answered "
+                "or past its due date (T8)"));
+          }
+        }
+        if (to == pb::CLOSED_NFA) {
+          // P18: a second NFA for the same subject raises the assurance flag.
+          ASSIGN_OR_RETURN(
+              std::vector<store::ReferralRow> same,
+              store_->ReferralsBySubjectKey(found->row.subject_key));
+          for (const store::ReferralRow& other : same) {
+            if (other.id != found->row.id && other.state == pb::CLOSED_NFA) {
+              referral.set_repeat_referral_assurance(true);
+            }
+          }
+        }
+        referral.set_state(to);
+        SetTime(call.now(), referral.mutable_state_changed_at());
+        referral.set_status_bucket(
+            referrals::BucketFor(to, referral.has_feedback()));
+        referral.set_last_transition_reason(request->reason());
+
+        response->set_referral_ref(found->row.ref);
+        response->set_state(to);
+        response->set_state_changed_unix_ms(absl::ToUnixMillis(call.now()));
+
+        SetReferralWrite(call, *found, file, to, kTransition, ctx, *response);
+        call.SetFields(std::move(fields));
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace hub::service

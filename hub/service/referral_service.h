@@ -21,16 +21,8 @@
 
 namespace hub::service {
 
-// The reads on gRPC's callback API; the changes, which hold a record's lock
-// until their commit, on the synchronous one (CallRunner).
-using ReferralServiceBase =
-    prevent::hub::v1::ReferralService::WithCallbackMethod_Get<
-        prevent::hub::v1::ReferralService::WithCallbackMethod_List<
-            prevent::hub::v1::ReferralService::
-                WithCallbackMethod_ListInformationRequests<
-                    prevent::hub::v1::ReferralService::Service>>>;
-
-class ReferralService final : public ReferralServiceBase {
+class ReferralService final
+    : public prevent::hub::v1::ReferralService::CallbackService {
  public:
   // Every argument must outlive the service. `index` gives each new
   // referral's subject its deconfliction index entry, stored with it.
@@ -44,8 +36,8 @@ class ReferralService final : public ReferralServiceBase {
         index_(index),
         sequencer_(store) {}
 
-  grpc::Status Submit(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* Submit(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::SubmitReferralRequest* request,
       prevent::hub::v1::SubmitReferralResponse* response) override;
   grpc::ServerUnaryReactor* Get(
@@ -56,18 +48,18 @@ class ReferralService final : public ReferralServiceBase {
       grpc::CallbackServerContext* context,
       const prevent::hub::v1::ListReferralsRequest* request,
       prevent::hub::v1::ListReferralsResponse* response) override;
-  grpc::Status Transition(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* Transition(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::TransitionReferralRequest* request,
       prevent::hub::v1::TransitionReferralResponse* response) override;
 
   // Information gathering (referral_information.cc).
-  grpc::Status RequestInformation(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* RequestInformation(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::RequestInformationRequest* request,
       prevent::hub::v1::RequestInformationResponse* response) override;
-  grpc::Status RespondInformation(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* RespondInformation(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::RespondInformationRequest* request,
       prevent::hub::v1::RespondInformationResponse* response) override;
   grpc::ServerUnaryReactor* ListInformationRequests(
@@ -76,22 +68,22 @@ class ReferralService final : public ReferralServiceBase {
       prevent::hub::v1::ListInformationRequestsResponse* response) override;
 
   // Panel and consent (referral_decisions.cc).
-  grpc::Status RecordPanelDecision(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* RecordPanelDecision(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::RecordPanelDecisionRequest* request,
       prevent::hub::v1::RecordPanelDecisionResponse* response) override;
-  grpc::Status RecordConsent(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* RecordConsent(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::RecordConsentRequest* request,
       prevent::hub::v1::RecordConsentResponse* response) override;
 
   // Feedback to the referrer (referral_feedback.cc).
-  grpc::Status ApproveFeedback(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* ApproveFeedback(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::ApproveFeedbackRequest* request,
       prevent::hub::v1::ApproveFeedbackResponse* response) override;
-  grpc::Status ReleaseFeedback(
-      grpc::ServerContext* context,
+  grpc::ServerUnaryReactor* ReleaseFeedback(
+      grpc::CallbackServerContext* context,
       const prevent::hub::v1::ReleaseFeedbackRequest* request,
       prevent::hub::v1::ReleaseFeedbackResponse* response) override;
 

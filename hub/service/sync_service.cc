@@ -296,88 +296,131 @@ absl::Status SyncService::AddBriefings(const Call& call, View& view,
   return absl::OkStatus();
 }
 
-grpc::Status SyncService::Pull(grpc::ServerContext* context,
-                               const api::PullRequest* request,
-                               grpc::ServerWriter<api::SyncBatch>* writer) {
-  std::vector<api::SyncBatch> batches;
-  grpc::Status status =
-      runner_->Run(kPull, context, [&](Call& call) -> absl::Status {
-        const api::RequestContext& ctx = request->context();
-        RETURN_IF_ERROR(ValidateRequestContext(ctx));
-        RETURN_IF_ERROR(CheckRequest(*request));
-        const AuthenticatedPeer& peer = call.peer();
-        // The call's own decision is on the caller's own identity, which
-        // every principal may read; each item is then decided for its own
-        // purpose, as the online call that shows it would be.
-        policy::Resource self;
-        self.record = pb::IDENTITY;
-        self.id = peer.principal->id();
-        self.source_partner_id = peer.partner->id();
-        self.owner_principal_id = peer.principal->id();
-        RETURN_IF_ERROR(
-            call.Authorize(pb::READ, self, ctx, Visibility::kKnownToCaller));
+absl::Status SyncService::Answer(Call& call, const api::PullRequest& request,
+                                 std::vector<api::SyncBatch>& batches) {
+  const api::RequestContext& ctx = request.context();
+  RETURN_IF_ERROR(ValidateRequestContext(ctx));
+  RETURN_IF_ERROR(CheckRequest(request));
+  const AuthenticatedPeer& peer = call.peer();
+  // The call's own decision is on the caller's own identity, which
+  // every principal may read; each item is then decided for its own
+  // purpose, as the online call that shows it would be.
+  policy::Resource self;
+  self.record = pb::IDENTITY;
+  self.id = peer.principal->id();
+  self.source_partner_id = peer.partner->id();
+  self.owner_principal_id = peer.principal->id();
+  RETURN_IF_ERROR(
+      call.Authorize(pb::READ, self, ctx, Visibility::kKnownToCaller));
 
-        Held held;
-        for (const api::HeldItem& h : request->cursor().held()) {
-          held[Key(h.kind(), h.id())] = h.version();
-        }
-        View view;
-        store::RecordWrite write;
-        RETURN_IF_ERROR(AddReferrals(call, held, view));
-        RETURN_IF_ERROR(AddInformationRequests(call, view));
-        RETURN_IF_ERROR(AddBriefings(call, view, write));
+  Held held;
+  for (const api::HeldItem& h : request.cursor().held()) {
+    held[Key(h.kind(), h.id())] = h.version();
+  }
+  View view;
+  store::RecordWrite write;
+  RETURN_IF_ERROR(AddReferrals(call, held, view));
+  RETURN_IF_ERROR(AddInformationRequests(call, view));
+  RETURN_IF_ERROR(AddBriefings(call, view, write));
 
-        // The difference from what the device holds.
-        std::vector<api::PurgeOrder> purges;
-        absl::flat_hash_set<Key> kept;
-        for (api::PurgeOrder& order : view.ended) {
-          kept.insert(Key(order.kind(), order.id()));
-          purges.push_back(std::move(order));
-        }
-        for (std::vector<Key>* keys : {&view.unchanged, &view.past_cap}) {
-          for (Key& key : *keys) kept.insert(std::move(key));
-        }
-        std::vector<api::SyncItem> changed;
-        for (api::SyncItem& item : view.items) {
-          Key key(item.kind(), item.id());
-          if (!Holds(held, key, item.version())) {
-            changed.push_back(std::move(item));
-          }
-          kept.insert(std::move(key));
-        }
-        for (const api::HeldItem& h : request->cursor().held()) {
-          if (!kept.insert(Key(h.kind(), h.id())).second) continue;
-          api::PurgeOrder& order = purges.emplace_back();
-          order.set_kind(h.kind());
-          order.set_id(h.id());
-          order.set_reason(api::PurgeOrder::NO_LONGER_SHARED);
-        }
+  // The difference from what the device holds.
+  std::vector<api::PurgeOrder> purges;
+  absl::flat_hash_set<Key> kept;
+  for (api::PurgeOrder& order : view.ended) {
+    kept.insert(Key(order.kind(), order.id()));
+    purges.push_back(std::move(order));
+  }
+  for (std::vector<Key>* keys : {&view.unchanged, &view.past_cap}) {
+    for (Key& key : *keys) kept.insert(std::move(key));
+  }
+  std::vector<api::SyncItem> changed;
+  for (api::SyncItem& item : view.items) {
+    Key key(item.kind(), item.id());
+    if (!Holds(held, key, item.version())) {
+      changed.push_back(std::move(item));
+    }
+    kept.insert(std::move(key));
+  }
+  for (const api::HeldItem& h : request.cursor().held()) {
+    if (!kept.insert(Key(h.kind(), h.id())).second) continue;
+    api::PurgeOrder& order = purges.emplace_back();
+    order.set_kind(h.kind());
+    order.set_id(h.id());
+    order.set_reason(api::PurgeOrder::NO_LONGER_SHARED);
+  }
 
-        std::vector<std::string> sent;
-        batches = Batches(
-            std::move(purges), std::move(changed), view.past_cap.size(),
-            request->batch_size() == 0 ? kDefaultBatch : request->batch_size(),
-            &sent);
-        api::SyncBatch& last = batches.back();
-        last.set_last(true);
-        ASSIGN_OR_RETURN(
-            *last.mutable_checkpoint(),
-            CheckpointProof(*log_, request->cursor().known_tree_size()));
+  std::vector<std::string> sent;
+  batches = Batches(
+      std::move(purges), std::move(changed), view.past_cap.size(),
+      request.batch_size() == 0 ? kDefaultBatch : request.batch_size(), &sent);
+  api::SyncBatch& last = batches.back();
+  last.set_last(true);
+  ASSIGN_OR_RETURN(*last.mutable_checkpoint(),
+                   CheckpointProof(*log_, request.cursor().known_tree_size()));
 
-        call.SetOperation(prevent::audit::v1::SYNC);
-        call.SetFields(std::move(sent));
-        call.AddRecipient(peer.partner->id(), peer.principal->id());
-        if (!write.empty()) call.SetWrite(std::move(write));
-        return absl::OkStatus();
-      });
-  if (!status.ok()) return status;
-  for (const api::SyncBatch& batch : batches) {
-    if (!writer->Write(batch)) {
-      return grpc::Status(grpc::StatusCode::CANCELLED,
-                          "the device stopped reading; sync again to resume");
+  call.SetOperation(prevent::audit::v1::SYNC);
+  call.SetFields(std::move(sent));
+  call.AddRecipient(peer.partner->id(), peer.principal->id());
+  if (!write.empty()) call.SetWrite(std::move(write));
+  return absl::OkStatus();
+}
+
+// Pull's stream: the answer is worked out on a worker, then written batch by
+// batch; it deletes itself when gRPC is done with it.
+class SyncService::PullReactor final
+    : public grpc::ServerWriteReactor<api::SyncBatch> {
+ public:
+  PullReactor(SyncService* service, grpc::CallbackServerContext* context,
+              const api::PullRequest* request)
+      : service_(service), context_(context), request_(request) {
+    if (!service_->runner_->Post([this] { Prepare(); })) {
+      Finish(CallRunner::Busy());
     }
   }
-  return grpc::Status::OK;
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED,
+                          "the device stopped reading; sync again to resume"));
+      return;
+    }
+    WriteNext();
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  // On a worker: decides and audits the answer, then starts writing it.
+  void Prepare() {
+    const grpc::Status status =
+        service_->runner_->RunAndWait(kPull, context_, [this](Call& call) {
+          return service_->Answer(call, *request_, batches_);
+        });
+    if (!status.ok()) {
+      Finish(status);
+      return;
+    }
+    WriteNext();
+  }
+
+  void WriteNext() {
+    if (next_ == batches_.size()) {
+      Finish(grpc::Status::OK);
+      return;
+    }
+    StartWrite(&batches_[next_++]);
+  }
+
+  SyncService* const service_;
+  grpc::CallbackServerContext* const context_;
+  const api::PullRequest* const request_;
+  std::vector<api::SyncBatch> batches_;
+  size_t next_ = 0;  // the next batch to write
+};
+
+grpc::ServerWriteReactor<api::SyncBatch>* SyncService::Pull(
+    grpc::CallbackServerContext* context, const api::PullRequest* request) {
+  return new PullReactor(this, context, request);
 }
 
 }  // namespace hub::service

@@ -20,7 +20,8 @@
 
 namespace hub::service {
 
-class SyncService final : public prevent::hub::v1::SyncService::Service {
+class SyncService final
+    : public prevent::hub::v1::SyncService::CallbackService {
  public:
   // Most items and purge orders one pull carries; a device with more to
   // change is told to pull again (SyncBatch.more).
@@ -31,12 +32,20 @@ class SyncService final : public prevent::hub::v1::SyncService::Service {
               audit::AuditLog* log)
       : runner_(runner), store_(store), log_(log) {}
 
-  grpc::Status Pull(
-      grpc::ServerContext* context,
-      const prevent::hub::v1::PullRequest* request,
-      grpc::ServerWriter<prevent::hub::v1::SyncBatch>* writer) override;
+  // The answer is worked out and audited on a worker; its batches are then
+  // written one at a time, each once the last has gone.
+  grpc::ServerWriteReactor<prevent::hub::v1::SyncBatch>* Pull(
+      grpc::CallbackServerContext* context,
+      const prevent::hub::v1::PullRequest* request) override;
 
  private:
+  class PullReactor;
+
+  // Pull's body: decides and audits (through `call`) what `request`'s
+  // device must change, as the batches to send.
+  absl::Status Answer(Call& call, const prevent::hub::v1::PullRequest& request,
+                      std::vector<prevent::hub::v1::SyncBatch>& batches);
+
   // What the caller may hold now: items, and the briefings whose copies
   // ended (purge orders the device must attest, held or not).
   using Key = std::pair<int, std::string>;  // kind, id
