@@ -93,6 +93,7 @@ absl::StatusOr<std::unique_ptr<GroupCommitAuditLog>> GroupCommitAuditLog::Open(
   std::unique_ptr<GroupCommitAuditLog> log(new GroupCommitAuditLog(
       store, std::move(key), clock, std::move(options)));
   RETURN_IF_ERROR(log->LoadTree());
+  log->completer_ = std::thread([raw = log.get()] { raw->CompleterLoop(); });
   log->writer_ = std::thread([raw = log.get()] { raw->WriterLoop(); });
   return log;
 }
@@ -113,6 +114,12 @@ GroupCommitAuditLog::~GroupCommitAuditLog() {
     work_.Signal();
   }
   writer_.join();
+  {
+    absl::MutexLock lock(&completions_mu_);
+    completions_stopping_ = true;
+    completions_cv_.Signal();
+  }
+  completer_.join();
 }
 
 absl::Status GroupCommitAuditLog::LoadTree() {
@@ -196,6 +203,25 @@ bool GroupCommitAuditLog::healthy() const {
   return healthy_;
 }
 
+void GroupCommitAuditLog::CompleterLoop() {
+  while (true) {
+    std::deque<std::unique_ptr<Pending>> done;
+    {
+      absl::MutexLock lock(&completions_mu_);
+      while (completions_.empty() && !completions_stopping_) {
+        completions_cv_.Wait(&completions_mu_);
+      }
+      if (completions_.empty()) return;
+      done.swap(completions_);
+    }
+    for (std::unique_ptr<Pending>& owned : done) {
+      std::move(owned->on_done)(owned->status.ok()
+                                    ? absl::StatusOr<uint64_t>(owned->index)
+                                    : absl::StatusOr<uint64_t>(owned->status));
+    }
+  }
+}
+
 void GroupCommitAuditLog::WriterLoop() {
   absl::MutexLock lock(&mu_);
   while (true) {
@@ -225,13 +251,18 @@ void GroupCommitAuditLog::WriterLoop() {
     }
     mu_.Unlock();
     Commit(batch);
-    // Asynchronous callers are completed outside the lock, in order.
-    for (Pending*& p : batch) {
-      if (!p->on_done) continue;
-      std::unique_ptr<Pending> owned(std::exchange(p, nullptr));
-      std::move(owned->on_done)(owned->status.ok()
-                                    ? absl::StatusOr<uint64_t>(owned->index)
-                                    : absl::StatusOr<uint64_t>(owned->status));
+    // Asynchronous callers are completed by the completer thread, in order,
+    // while this one commits the next batch.
+    {
+      std::vector<std::unique_ptr<Pending>> done;
+      for (Pending*& p : batch) {
+        if (p->on_done) done.emplace_back(std::exchange(p, nullptr));
+      }
+      if (!done.empty()) {
+        absl::MutexLock completions_lock(&completions_mu_);
+        for (auto& d : done) completions_.push_back(std::move(d));
+        completions_cv_.Signal();
+      }
     }
     mu_.Lock();
     // Each waiting caller has its own condition variable, so a commit wakes

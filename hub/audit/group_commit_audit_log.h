@@ -2,7 +2,10 @@
 // queue their events and one writer thread commits everything queued in one
 // transaction (one fsync for the whole group), extends the Merkle tree, and
 // signs a checkpoint when one was asked for or the last is older than the
-// interval. A failed commit fails every event in it with UNAVAILABLE and
+// interval. A second thread, the completer, runs AppendAsync's completions
+// in commit order while the writer commits the next group, so finishing one
+// group's calls does not delay the next group's fsync. A failed commit
+// fails every event in it with UNAVAILABLE and
 // marks the log unhealthy; the writer then probes the store until writes
 // work again, or the next append succeeds, and reports healthy again.
 #ifndef HUB_AUDIT_GROUP_COMMIT_AUDIT_LOG_H_
@@ -14,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
@@ -54,7 +58,7 @@ class GroupCommitAuditLog final : public AuditLog {
   using AuditLog::Append;
   absl::StatusOr<uint64_t> Append(const prevent::audit::v1::AuditEvent& event,
                                   const store::RecordWrite* write) override;
-  // `done` runs on the writer thread, after the commit.
+  // `done` runs on the completer thread, after the commit, in commit order.
   void AppendAsync(const prevent::audit::v1::AuditEvent& event,
                    const store::RecordWrite* write, AppendDone done) override;
   absl::StatusOr<SignedCheckpoint> Checkpoint() override;
@@ -92,6 +96,7 @@ class GroupCommitAuditLog final : public AuditLog {
                         const store::RecordWrite* write, Pending& pending);
   absl::StatusOr<Pending> Enqueue(Pending pending);
   void WriterLoop();
+  void CompleterLoop();
   // Commits `batch` (writer thread only); fills each entry's outcome.
   void Commit(std::deque<Pending*>& batch);
   void SetHealthy(bool healthy);
@@ -117,6 +122,14 @@ class GroupCommitAuditLog final : public AuditLog {
   bool healthy_ ABSL_GUARDED_BY(mu_) = true;
   uint64_t size_ ABSL_GUARDED_BY(mu_) = 0;
   std::thread writer_;
+
+  // Committed asynchronous appends, completed in order by completer_.
+  absl::Mutex completions_mu_;
+  absl::CondVar completions_cv_;
+  std::deque<std::unique_ptr<Pending>> completions_
+      ABSL_GUARDED_BY(completions_mu_);
+  bool completions_stopping_ ABSL_GUARDED_BY(completions_mu_) = false;
+  std::thread completer_;
 };
 
 }  // namespace hub::audit
