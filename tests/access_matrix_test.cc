@@ -57,14 +57,14 @@ const std::vector<pb::ReferralState>& States() {
 // must be listed in kNotYetInMatrix, so that one added later without oracle
 // rows fails this test instead of escaping it.
 const std::set<std::string>& CoveredRpcs() {
-  static const auto* rpcs =
-      new std::set<std::string>{"ReferralService/Get", "ReferralService/List"};
+  static const auto* rpcs = new std::set<std::string>{
+      "ReferralService/Get", "ReferralService/List",
+      "ReferralService/Transition", "SyncService/Pull"};
   return *rpcs;
 }
 const std::set<std::string>& NotYetInMatrix() {
   static const auto* rpcs = new std::set<std::string>{
       "ReferralService/Submit",
-      "ReferralService/Transition",
       "ReferralService/RequestInformation",
       "ReferralService/RespondInformation",
       "ReferralService/ListInformationRequests",
@@ -90,7 +90,6 @@ const std::set<std::string>& NotYetInMatrix() {
       "BriefingService/Read",
       "BriefingService/AttestPurge",
       "BriefingService/DeliveryStatus",
-      "SyncService/Pull",
   };
   return *rpcs;
 }
@@ -100,8 +99,10 @@ struct Allowed {
   bool needs_justification = false;
   std::string fields;  // Get: "subject;related_persons;referral" as present
 };
+// principal, rpc, record, state, purpose, and for Transition the state it
+// moves to ("" otherwise).
 using Cell = std::tuple<std::string, std::string, std::string, std::string,
-                        std::string>;  // principal, rpc, record, state, purpose
+                        std::string, std::string>;
 
 // Reads the oracle; a test failure names any line it cannot take.
 std::map<Cell, Allowed> ReadOracle(const std::string& path) {
@@ -129,8 +130,14 @@ std::map<Cell, Allowed> ReadOracle(const std::string& path) {
     Allowed allowed;
     allowed.needs_justification = f[5] == "required";
     allowed.fields = f[1] == "ReferralService/Get" ? f[6] : "-";
+    const std::string to = f[1] == "ReferralService/Transition" ? f[6] : "";
+    pb::ReferralState target;
+    if (!to.empty() && !pb::ReferralState_Parse(to, &target)) {
+      ADD_FAILURE() << path << ":" << number << ": bad target state: " << line;
+      continue;
+    }
     const bool added =
-        oracle.emplace(Cell{f[0], f[1], f[2], f[3], f[4]}, allowed).second;
+        oracle.emplace(Cell{f[0], f[1], f[2], f[3], f[4], to}, allowed).second;
     EXPECT_TRUE(added) << path << ":" << number << ": repeated: " << line;
   }
   return oracle;
@@ -157,6 +164,32 @@ std::string PresentFields(const rec::CaseFile& file) {
   return absl::StrJoin(present, ";");
 }
 
+// `n` written in the letters a-z (0 is "a", 26 is "ba"), for names.
+std::string Letters(int n) {
+  std::string out;
+  do {
+    out.insert(out.begin(), static_cast<char>('a' + n % 26));
+    n /= 26;
+  } while (n > 0);
+  return out;
+}
+
+// The transitions the matrix asks for, from the states records are seeded
+// in.
+struct Step {
+  pb::ReferralState from;
+  pb::ReferralState to;
+};
+const std::vector<Step>& Steps() {
+  static const auto* steps = new std::vector<Step>{
+      {pb::SUBMITTED, pb::SCREENING},
+      {pb::SUBMITTED, pb::WITHDRAWN},
+      {pb::SCREENING, pb::AWAITING_REFERRER_INFO},
+      {pb::SCREENING, pb::POLICE_GATEWAY},
+  };
+  return *steps;
+}
+
 // A seeded referral.
 struct Seeded {
   std::string kind;
@@ -175,8 +208,7 @@ class AccessMatrixTest : public DemoHubTest {
         kind.child ? ChildSubmission() : AdultSubmission();
     rec::SubjectIdentity& who =
         *submission.mutable_subject()->mutable_identity();
-    who.set_surname(absl::StrCat(who.surname(), "matrix",
-                                 std::string(1, static_cast<char>('a' + n))));
+    who.set_surname(absl::StrCat(who.surname(), "matrix", Letters(n)));
     who.set_dob(absl::StrCat(kind.child ? "2011" : "1990", "-0", 1 + n % 9,
                              "-1", n % 10));
     submission.mutable_subject()->clear_local_identifiers();
@@ -189,6 +221,7 @@ class AccessMatrixTest : public DemoHubTest {
     out->id = response.referral_id();
     out->ref = response.referral_ref();
     if (state == pb::SUBMITTED) return;
+    ++seed_transitions_[{"U-HOKORO", out->id, pb::PREVENT_SCREENING}];
     status = Transition("u-hokoro",
                         Move(out->ref, pb::PREVENT_SCREENING, pb::SCREENING));
     ASSERT_TRUE(status.ok()) << "T3: " << status.error_message();
@@ -196,9 +229,14 @@ class AccessMatrixTest : public DemoHubTest {
     api::TransitionReferralRequest t5 =
         Move(out->ref, pb::PREVENT_GATEWAY_DECONFLICTION, pb::POLICE_GATEWAY);
     t5.mutable_context()->set_justification("Gateway assessment");
+    ++seed_transitions_[{"U-DSALLENBY", out->id,
+                         pb::PREVENT_GATEWAY_DECONFLICTION}];
     status = Transition("u-dsallenby", t5);
     ASSERT_TRUE(status.ok()) << "T5: " << status.error_message();
   }
+
+  // The transitions Seed made: (principal, referral id, purpose) -> calls.
+  std::map<std::tuple<std::string, std::string, int>, int> seed_transitions_;
 };
 
 TEST_F(AccessMatrixTest, EveryPrincipalGetsExactlyWhatTheOracleAllows) {
@@ -248,6 +286,7 @@ TEST_F(AccessMatrixTest, EveryPrincipalGetsExactlyWhatTheOracleAllows) {
 
   int cells = 0, passed = 0, allow_cells = 0, deny_cells = 0;
   int distinguishable = 0;
+  std::map<std::string, std::string> absent_words_of;  // principal -> words
   // POLICY_DENY events expected for each (principal, referral id, purpose).
   std::map<std::tuple<std::string, std::string, int>, int> expected_denials;
   for (const std::string& principal : principals) {
@@ -259,6 +298,7 @@ TEST_F(AccessMatrixTest, EveryPrincipalGetsExactlyWhatTheOracleAllows) {
         Get(user, missing, pb::PREVENT_SCREENING, &none);
     ASSERT_EQ(absent.error_code(), grpc::StatusCode::NOT_FOUND) << principal;
     const std::string absent_words = WithoutId(absent.error_message(), missing);
+    absent_words_of[principal] = absent_words;
 
     for (int p = pb::Purpose_MIN + 1; p <= pb::Purpose_MAX; ++p) {
       if (!pb::Purpose_IsValid(p)) continue;
@@ -286,7 +326,7 @@ TEST_F(AccessMatrixTest, EveryPrincipalGetsExactlyWhatTheOracleAllows) {
           for (const std::string rpc :
                {"ReferralService/Get", "ReferralService/List"}) {
             auto it = oracle.find(
-                Cell{principal, rpc, record.kind, state, purpose_name});
+                Cell{principal, rpc, record.kind, state, purpose_name, ""});
             const bool allow = it != oracle.end() &&
                                (justified || !it->second.needs_justification);
             const std::string where = absl::StrCat(
@@ -343,6 +383,141 @@ TEST_F(AccessMatrixTest, EveryPrincipalGetsExactlyWhatTheOracleAllows) {
     }
   }
 
+  // Whether the oracle lets `principal` see `record` (in `state`) at all,
+  // by any read or list: if not, even a refused change must not tell it
+  // the record exists.
+  auto knows = [&](const std::string& principal, const std::string& record,
+                   const std::string& state) {
+    for (const auto& [cell, unused] : oracle) {
+      if (std::get<0>(cell) == principal && std::get<2>(cell) == record &&
+          std::get<3>(cell) == state &&
+          (std::get<1>(cell) == "ReferralService/Get" ||
+           std::get<1>(cell) == "ReferralService/List")) {
+        return true;
+      }
+    }
+    return false;
+  };
+
+  // The sync path: a new device of each principal pulls once; which seeded
+  // referrals does it receive?
+  for (const std::string& principal : principals) {
+    auto sync =
+        api::SyncService::NewStub(ChannelOf(absl::AsciiStrToLower(principal)));
+    api::PullRequest request;
+    request.set_batch_size(500);
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    std::unique_ptr<grpc::ClientReader<api::SyncBatch>> reader =
+        sync->Pull(&context, request);
+    std::set<std::string> held;
+    api::SyncBatch batch;
+    while (reader->Read(&batch)) {
+      for (const api::SyncItem& item : batch.items()) {
+        if (item.kind() == api::SyncItem::REFERRAL) held.insert(item.id());
+      }
+    }
+    const grpc::Status status = reader->Finish();
+    EXPECT_TRUE(status.ok())
+        << principal << " Pull: " << status.error_message();
+    for (const Seeded& record : seeded) {
+      const std::string state = pb::ReferralState_Name(record.state);
+      bool allow = false;
+      for (const auto& [cell, unused] : oracle) {
+        allow |= std::get<0>(cell) == principal &&
+                 std::get<1>(cell) == "SyncService/Pull" &&
+                 std::get<2>(cell) == record.kind && std::get<3>(cell) == state;
+      }
+      ++cells;
+      allow ? ++allow_cells : ++deny_cells;
+      if (held.count(record.id) != (allow ? 1u : 0u)) {
+        ADD_FAILURE() << principal << " SyncService/Pull " << record.kind << " "
+                      << state << ": " << (allow ? "not held" : "held")
+                      << ", the oracle says " << (allow ? "held" : "not held");
+      } else {
+        ++passed;
+      }
+    }
+  }
+
+  // Changes: each principal asks, for every purpose, with and without a
+  // justification, for each step of a referral of each kind. A referral
+  // that moves is replaced by a fresh one in the step's starting state.
+  std::map<std::pair<std::string, int>, Seeded> pool;  // (kind, from) -> one
+  // Calls made, for the audit check: (principal, referral id, purpose).
+  std::map<std::tuple<std::string, std::string, int>, int> transition_calls;
+  for (const std::string& principal : principals) {
+    const std::string user = absl::AsciiStrToLower(principal);
+    for (const RecordKind& kind : RecordKinds()) {
+      for (const Step& step : Steps()) {
+        const std::string from = pb::ReferralState_Name(step.from);
+        const std::string to = pb::ReferralState_Name(step.to);
+        for (int p = pb::Purpose_MIN + 1; p <= pb::Purpose_MAX; ++p) {
+          if (!pb::Purpose_IsValid(p)) continue;
+          const auto purpose = static_cast<pb::Purpose>(p);
+          for (const bool justified : {false, true}) {
+            auto slot = pool.find({kind.name, step.from});
+            if (slot == pool.end()) {
+              Seeded fresh;
+              ASSERT_NO_FATAL_FAILURE(Seed(kind, step.from, n++, &fresh));
+              slot = pool.emplace(std::make_pair(kind.name, step.from), fresh)
+                         .first;
+            }
+            const Seeded target = slot->second;
+            api::TransitionReferralRequest request =
+                Move(target.ref, purpose, step.to);
+            if (justified) {
+              request.mutable_context()->set_justification(
+                  "Access matrix: stated reason");
+            }
+            api::TransitionReferralResponse response;
+            const grpc::Status status = Transition(user, request, &response);
+            ++transition_calls[{principal, target.id, p}];
+            auto it = oracle.find(Cell{principal, "ReferralService/Transition",
+                                       kind.name, from,
+                                       pb::Purpose_Name(purpose), to});
+            const bool allow = it != oracle.end() &&
+                               (justified || !it->second.needs_justification);
+            const std::string where = absl::StrCat(
+                principal, " Transition ", kind.name, " ", from, "->", to, " ",
+                pb::Purpose_Name(purpose), justified ? " (justified)" : "");
+            const int64_t state_now = QueryInt(
+                db_path_,
+                absl::StrCat("SELECT state FROM referrals WHERE id = '",
+                             target.id, "'"));
+            ++cells;
+            allow ? ++allow_cells : ++deny_cells;
+            bool ok = true;
+            if (state_now != step.from) pool.erase(slot);  // it moved
+            if (allow) {
+              if (!status.ok() || state_now != step.to) {
+                ok = false;
+                ADD_FAILURE() << where << ": " << status.error_code() << " "
+                              << status.error_message() << ", now in state "
+                              << state_now << "; the oracle allows it";
+              }
+            } else if (status.ok() || state_now != step.from) {
+              ok = false;
+              ADD_FAILURE()
+                  << where << ": " << status.error_code() << ", now in state "
+                  << state_now << "; the oracle refuses it";
+            } else if (!knows(principal, kind.name, from) &&
+                       (status.error_code() != grpc::StatusCode::NOT_FOUND ||
+                        WithoutId(status.error_message(), target.ref) !=
+                            absent_words_of[principal])) {
+              ok = false;
+              ++distinguishable;
+              ADD_FAILURE() << where << ": refused with " << status.error_code()
+                            << " \"" << status.error_message()
+                            << "\" to a principal who may not know it exists";
+            }
+            if (ok) ++passed;
+          }
+        }
+      }
+    }
+  }
+
   // Exactly one POLICY_DENY event for every refused Get, and none more.
   std::map<std::tuple<std::string, std::string, int>, int> denials;
   std::map<std::string, std::string> id_of_ref;
@@ -378,6 +553,33 @@ TEST_F(AccessMatrixTest, EveryPrincipalGetsExactlyWhatTheOracleAllows) {
       ++audit_diff;
       ADD_FAILURE() << std::get<0>(key) << " Get " << std::get<1>(key)
                     << ": POLICY_DENY events for calls the oracle allows";
+    }
+  }
+
+  // Every Transition call, allowed or refused, left exactly one event.
+  for (const auto& [key, count] : seed_transitions_) {
+    transition_calls[key] += count;
+  }
+  std::map<std::tuple<std::string, std::string, int>, int> transition_events;
+  for (const ab::AuditEvent& event : AuditEvents(db_path_)) {
+    if (event.method() != "/prevent.hub.v1.ReferralService/Transition") {
+      continue;
+    }
+    std::string id = event.object().id();
+    for (const auto& [ref, rid] : id_of_ref) {
+      if (ref == id) id = rid;
+    }
+    ++transition_events[{event.actor().principal_id(), id, event.purpose()}];
+  }
+  for (const auto& [key, count] : transition_calls) {
+    const int got = transition_events.count(key) ? transition_events[key] : 0;
+    if (got != count) {
+      ++audit_diff;
+      ADD_FAILURE() << std::get<0>(key) << " Transition " << std::get<1>(key)
+                    << " "
+                    << pb::Purpose_Name(
+                           static_cast<pb::Purpose>(std::get<2>(key)))
+                    << ": " << got << " audit events for " << count << " calls";
     }
   }
 
