@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <atomic>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -11,6 +13,8 @@
 
 namespace hub::common {
 namespace {
+
+std::atomic<int> log_fd{STDERR_FILENO};
 
 const char* SeverityName(Severity s) {
   switch (s) {
@@ -86,6 +90,10 @@ std::string LocationsOnly(absl::string_view message) {
   return out;
 }
 
+void SetLogFileDescriptor(int fd) {
+  log_fd.store(fd, std::memory_order_relaxed);
+}
+
 LogLine::LogLine(Severity severity, absl::string_view event) {
   line_ = absl::StrCat("ts=",
                        absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
@@ -109,7 +117,8 @@ LogLine::~LogLine() {
   line_.push_back('\n');
   // One write so concurrent lines never interleave; a failed log write must
   // not take the server down, so the result is deliberately ignored.
-  ssize_t ignored = ::write(STDERR_FILENO, line_.data(), line_.size());
+  ssize_t ignored = ::write(log_fd.load(std::memory_order_relaxed),
+                            line_.data(), line_.size());
   (void)ignored;
 }
 

@@ -33,6 +33,11 @@ class LogLine {
   std::string line_;
 };
 
+// Sends every later line to `fd` (stderr, 2, until this is called), for a
+// process that needs stderr for something else, such as a fuzzer's reports.
+// `fd` must stay open while lines may be written.
+void SetLogFileDescriptor(int fd);
+
 // For logging an error about a file people write (the policy file): keeps,
 // of each line, only its "path:line:column" (and any "field: " before it),
 // because the parser's text can quote the file's content, such as a name.

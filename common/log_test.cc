@@ -1,5 +1,7 @@
 #include "common/log.h"
 
+#include <unistd.h>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -35,6 +37,22 @@ TEST(LogLineTest, EmptyValueIsQuoted) {
   LogLine(Severity::kError, "x").Add("principal", "");
   EXPECT_THAT(testing::internal::GetCapturedStderr(),
               HasSubstr(R"(principal="")"));
+}
+
+TEST(LogLineTest, GoesWhereItIsSent) {
+  int pipe_fds[2];
+  ASSERT_EQ(pipe(pipe_fds), 0);
+  SetLogFileDescriptor(pipe_fds[1]);
+  testing::internal::CaptureStderr();
+  LogLine(Severity::kInfo, "elsewhere");
+  const std::string on_stderr = testing::internal::GetCapturedStderr();
+  SetLogFileDescriptor(STDERR_FILENO);
+  close(pipe_fds[1]);
+  char buffer[512] = {};
+  const ssize_t n = read(pipe_fds[0], buffer, sizeof(buffer) - 1);
+  close(pipe_fds[0]);
+  EXPECT_THAT(std::string(buffer, n > 0 ? n : 0), HasSubstr("event=elsewhere"));
+  EXPECT_EQ(on_stderr, "");
 }
 
 TEST(LocationsOnlyTest, KeepsWhereNotWhat) {
