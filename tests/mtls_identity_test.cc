@@ -29,6 +29,7 @@
 #include "proto/audit.pb.h"
 #include "proto/hub.grpc.pb.h"
 #include "tests/audit_events.h"
+#include "tests/health_check.h"
 #include "tests/referral_samples.h"
 
 namespace hub {
@@ -52,43 +53,9 @@ using common::ReadTestCert;
 std::string CertsDir() { return common::TestCertsDir(); }
 std::string Pem(const std::string& name) { return ReadTestCert(name); }
 
-// The bytes of `buffer`, concatenated.
-std::string Bytes(grpc::ByteBuffer& buffer) {
-  std::vector<grpc::Slice> slices;
-  std::string out;
-  if (buffer.Dump(&slices).ok()) {
-    for (const grpc::Slice& slice : slices) {
-      out.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
-    }
-  }
-  return out;
-}
-
-// Calls grpc.health.v1.Health/Check for the whole server through the generic
-// stub (Debian ships no health.proto). An empty request is the empty string;
-// a SERVING response is field 1 = 1, i.e. the bytes 08 01.
-grpc::Status HealthCheck(const std::shared_ptr<grpc::Channel>& channel,
-                         std::string* response_bytes) {
-  grpc::GenericStub stub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(20));
-  grpc::Slice empty("");
-  grpc::ByteBuffer request(&empty, 1);
-  grpc::ByteBuffer response;
-  grpc::Status result;
-  absl::Notification done;
-  stub.UnaryCall(&context, "/grpc.health.v1.Health/Check", grpc::StubOptions(),
-                 &request, &response, [&](grpc::Status s) {
-                   result = std::move(s);
-                   done.Notify();
-                 });
-  done.WaitForNotification();
-  if (result.ok()) *response_bytes = Bytes(response);
-  return result;
-}
-
 using testing::AuditEvents;
+using testing::Bytes;
+using testing::HealthCheck;
 
 class MtlsIdentityTest : public ::testing::Test {
  protected:

@@ -12,6 +12,34 @@ constexpr char kName[] = "hub-fault";
 std::atomic<bool> failing{false};
 sqlite3_vfs* real_vfs = nullptr;
 
+// The plan (SetFaultVfsPlan).
+std::atomic<int> fail_at{0};
+std::atomic<bool> fail_on{false};
+std::atomic<int> fault_kind{0};
+std::atomic<int> operations{0};
+std::atomic<int> failures{0};
+
+// Whether this write, sync or truncate fails, and with what; `io_error` is
+// the operation's own SQLITE_IOERR_* code.
+int Injected(int io_error) {
+  const int n = operations.fetch_add(1) + 1;
+  const int at = fail_at.load();
+  if (!failing && !(at > 0 && (n == at || (n > at && fail_on.load())))) {
+    return SQLITE_OK;
+  }
+  failures.fetch_add(1);
+  if (failing) return io_error;
+  switch (static_cast<Fault>(fault_kind.load())) {
+    case Fault::kDiskFull:
+      return SQLITE_FULL;
+    case Fault::kReadOnly:
+      return SQLITE_READONLY;
+    case Fault::kIoError:
+      break;
+  }
+  return io_error;
+}
+
 // Our file: the real VFS's file follows it in the same allocation.
 struct FaultFile {
   sqlite3_file base;
@@ -27,15 +55,15 @@ int Read(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
   return Real(f)->pMethods->xRead(Real(f), buf, n, off);
 }
 int Write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
-  if (failing) return SQLITE_IOERR_WRITE;
+  if (int rc = Injected(SQLITE_IOERR_WRITE); rc != SQLITE_OK) return rc;
   return Real(f)->pMethods->xWrite(Real(f), buf, n, off);
 }
 int Truncate(sqlite3_file* f, sqlite3_int64 size) {
-  if (failing) return SQLITE_IOERR_TRUNCATE;
+  if (int rc = Injected(SQLITE_IOERR_TRUNCATE); rc != SQLITE_OK) return rc;
   return Real(f)->pMethods->xTruncate(Real(f), size);
 }
 int Sync(sqlite3_file* f, int flags) {
-  if (failing) return SQLITE_IOERR_FSYNC;
+  if (int rc = Injected(SQLITE_IOERR_FSYNC); rc != SQLITE_OK) return rc;
   return Real(f)->pMethods->xSync(Real(f), flags);
 }
 int FileSize(sqlite3_file* f, sqlite3_int64* size) {
@@ -173,6 +201,21 @@ const char* InstallFaultVfs() {
   return kName;
 }
 
-void SetFaultVfsFailing(bool on) { failing = on; }
+void SetFaultVfsFailing(bool on) {
+  failing = on;
+  if (!on) fail_at = 0;
+}
+
+void SetFaultVfsPlan(int at, bool persistent, Fault fault) {
+  fail_at = 0;
+  operations = 0;
+  failures = 0;
+  fail_on = persistent;
+  fault_kind = static_cast<int>(fault);
+  fail_at = at;
+}
+
+int FaultVfsOperations() { return operations.load(); }
+int FaultVfsFailures() { return failures.load(); }
 
 }  // namespace hub::store

@@ -13,6 +13,24 @@ const char* InstallFaultVfs();
 // While on, writes through "hub-fault" fail with SQLITE_IOERR.
 void SetFaultVfsFailing(bool failing);
 
+// The error an injected fault returns.
+enum class Fault {
+  kIoError,   // SQLITE_IOERR_WRITE / _FSYNC / _TRUNCATE: a failing disk
+  kDiskFull,  // SQLITE_FULL
+  kReadOnly,  // SQLITE_READONLY: the file system was remounted read-only
+};
+
+// From now on, counts the writes, syncs and truncates through "hub-fault"
+// (1, 2, ...), and fails the `at`-th (0: none) with `fault`: that one only,
+// or, if `persistent`, it and every later one until the next plan or
+// SetFaultVfsFailing(false). Thread-safe.
+void SetFaultVfsPlan(int at, bool persistent, Fault fault);
+
+// How many writes, syncs and truncates the VFS has counted since the last
+// plan, and how many of them it failed.
+int FaultVfsOperations();
+int FaultVfsFailures();
+
 }  // namespace hub::store
 
 #endif  // HUB_STORE_FAULT_VFS_H_
