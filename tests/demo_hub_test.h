@@ -19,6 +19,7 @@
 #include "common/fake_clock.h"
 #include "common/file_util.h"
 #include "common/scoped_temp_dir.h"
+#include "common/sha256.h"
 #include "common/status_matchers.h"
 #include "common/x509_certificate.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -285,6 +286,96 @@ class DemoHubTest : public ::testing::Test {
                                response != nullptr ? response : &ignored);
   }
 
+  // --- Briefings -----------------------------------------------------------
+
+  api::BriefingService::Stub& Briefings(const std::string& user) {
+    auto it = briefing_stubs_.find(user);
+    if (it == briefing_stubs_.end()) {
+      it = briefing_stubs_
+               .emplace(user, api::BriefingService::NewStub(ChannelOf(user)))
+               .first;
+    }
+    return *it->second;
+  }
+
+  static api::RequestContext Context(pb::Purpose purpose = pb::CTLP_BRIEFING) {
+    api::RequestContext context;
+    context.set_purpose(purpose);
+    return context;
+  }
+
+  grpc::Status Publish(const std::string& user, const rec::BriefingDraft& draft,
+                       const std::string& request_id,
+                       api::PublishBriefingResponse* response) {
+    api::PublishBriefingRequest request;
+    *request.mutable_context() = Context();
+    request.mutable_context()->set_request_id(request_id);
+    *request.mutable_draft() = draft;
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    return Briefings(user).Publish(&context, request, response);
+  }
+
+  // The CTLP owner publishes `draft`; returns its id (a fatal failure if
+  // refused).
+  void PublishOk(const rec::BriefingDraft& draft, const std::string& request_id,
+                 std::string* id) {
+    api::PublishBriefingResponse response;
+    grpc::Status status = Publish("u-ctlpown", draft, request_id, &response);
+    ASSERT_TRUE(status.ok()) << status.error_message();
+    *id = response.briefing_id();
+  }
+
+  grpc::Status List(const std::string& user, api::ListBriefingsResponse* out) {
+    api::ListBriefingsRequest request;
+    *request.mutable_context() = Context();
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    return Briefings(user).List(&context, request, out);
+  }
+
+  // `user`'s listing of briefing `id`; empty (briefing_id "") if not listed.
+  rec::BriefingListing Listing(const std::string& user, const std::string& id) {
+    api::ListBriefingsResponse list;
+    grpc::Status status = List(user, &list);
+    EXPECT_TRUE(status.ok()) << user << ": " << status.error_message();
+    for (const rec::BriefingListing& l : list.briefings()) {
+      if (l.briefing_id() == id) return l;
+    }
+    return rec::BriefingListing();
+  }
+
+  grpc::Status Acknowledge(const std::string& user, const std::string& id,
+                           const std::string& sha256) {
+    api::AcknowledgeBriefingRequest request;
+    *request.mutable_context() = Context();
+    request.set_briefing_id(id);
+    request.set_conditions_sha256(sha256);
+    api::AcknowledgeBriefingResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    return Briefings(user).Acknowledge(&context, request, &response);
+  }
+
+  // `user` lists briefing `id` and accepts the conditions listed.
+  void AcknowledgeOk(const std::string& user, const std::string& id) {
+    const rec::BriefingListing listing = Listing(user, id);
+    ASSERT_EQ(listing.briefing_id(), id) << user;
+    grpc::Status status =
+        Acknowledge(user, id, common::Sha256Hex(listing.handling_conditions()));
+    ASSERT_TRUE(status.ok()) << user << ": " << status.error_message();
+  }
+
+  grpc::Status Read(const std::string& user, const std::string& id,
+                    api::ReadBriefingResponse* response) {
+    api::ReadBriefingRequest request;
+    *request.mutable_context() = Context();
+    request.set_briefing_id(id);
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    return Briefings(user).Read(&context, request, response);
+  }
+
   int64_t ReferralRows() const {
     return QueryInt(db_path_, "SELECT COUNT(*) FROM referrals");
   }
@@ -299,6 +390,8 @@ class DemoHubTest : public ::testing::Test {
   std::map<std::string, std::unique_ptr<api::ReferralService::Stub>> stubs_;
   std::map<std::string, std::unique_ptr<api::DeconflictionService::Stub>>
       deconfliction_stubs_;
+  std::map<std::string, std::unique_ptr<api::BriefingService::Stub>>
+      briefing_stubs_;
 };
 
 }  // namespace hub::testing
