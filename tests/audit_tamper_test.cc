@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <functional>
 #include <iomanip>
@@ -28,6 +29,7 @@
 #include <vector>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
@@ -55,11 +57,24 @@ namespace {
 namespace pb = ::prevent::audit::v1;
 namespace policy = ::prevent::policy::v1;
 
-// The size of the log under test (TESTING.md asks ≥ 100k for the extended
-// tier; CI uses this).
-constexpr int kEvents = 3000;
-// Tampered copies per class (and per variant of a class).
-constexpr int kTrialsPerClass = 20;
+// A positive number from the environment variable `name`, or `fallback`.
+int EnvInt(const char* name, int fallback) {
+  int n = 0;
+  const char* env = std::getenv(name);
+  return env != nullptr && absl::SimpleAtoi(env, &n) && n > 0 ? n : fallback;
+}
+// The size of the log under test: 3,000 in CI; TESTING.md asks ≥ 100k for
+// the extended tier (HUB_TAMPER_EVENTS).
+int Events() {
+  static const int events = EnvInt("HUB_TAMPER_EVENTS", 3000);
+  return events;
+}
+// Tampered copies per class (and per variant of a class): TESTING.md's 50 in
+// CI, 1,000 in the extended tier (HUB_TAMPER_TRIALS).
+int TrialsPerClass() {
+  static const int trials = EnvInt("HUB_TAMPER_TRIALS", 50);
+  return trials;
+}
 // Untouched copies verified for false positives.
 constexpr int kUntouchedCopies = 50;
 // Checkpoints partners receive along the way, besides the final one.
@@ -428,13 +443,13 @@ class AuditTamperTest : public ::testing::Test {
     // online backup (one per rollback and fork trial).
     std::set<uint64_t> held_at;
     while (held_at.size() < kHeldAlongTheWay) {
-      held_at.insert(Uniform(rng, 1, kEvents - 1));
+      held_at.insert(Uniform(rng, 1, Events() - 1));
     }
     std::set<uint64_t> backup_at;
-    while (backup_at.size() < kTrialsPerClass) {
-      backup_at.insert(Uniform(rng, 1, kEvents - 1));
+    while (backup_at.size() < static_cast<size_t>(TrialsPerClass())) {
+      backup_at.insert(Uniform(rng, 1, Events() - 1));
     }
-    for (uint64_t size = 1; size <= kEvents; ++size) {
+    for (uint64_t size = 1; size <= static_cast<uint64_t>(Events()); ++size) {
       clock.Advance(kEventSpacing);
       absl::StatusOr<uint64_t> index =
           (*log)->Append(RandomEvent(rng, clock.Now()));
@@ -453,7 +468,8 @@ class AuditTamperTest : public ::testing::Test {
         std::remove(backup.c_str());
       }
     }
-    for (uint64_t i = kEraseEvery / 2; i < kEvents; i += kEraseEvery) {
+    for (uint64_t i = kEraseEvery / 2; i < static_cast<uint64_t>(Events());
+         i += kEraseEvery) {
       ASSERT_THAT((*log)->Erase(i), IsOk());
       g.erased.insert(i);
     }
@@ -531,7 +547,7 @@ class AuditTamperTest : public ::testing::Test {
     }
   }
 
-  // Runs kTrialsPerClass trials: each tampers a fresh copy of the golden
+  // Runs TrialsPerClass() trials: each tampers a fresh copy of the golden
   // log with `tamper`, in one transaction, then verifies it.
   static void RunClass(
       const std::string& label, uint32_t seed, bool by_partners,
@@ -540,7 +556,7 @@ class AuditTamperTest : public ::testing::Test {
     ClassResult result;
     result.label = label;
     result.by_partners = by_partners;
-    for (int trial = 0; trial < kTrialsPerClass; ++trial) {
+    for (int trial = 0; trial < TrialsPerClass(); ++trial) {
       const std::string path = FreshCopy(golden_->bytes);
       {
         RawDb db(path);
@@ -559,7 +575,7 @@ class AuditTamperTest : public ::testing::Test {
   }
 
   static uint64_t RandomIndex(std::mt19937& rng) {
-    return static_cast<uint64_t>(Uniform(rng, 0, kEvents - 1));
+    return static_cast<uint64_t>(Uniform(rng, 0, Events() - 1));
   }
   static uint64_t RandomUnerasedIndex(std::mt19937& rng) {
     uint64_t i;
@@ -571,7 +587,7 @@ class AuditTamperTest : public ::testing::Test {
 
   static void PrintReport() {
     std::ostringstream out;
-    out << "\naudit tamper detection (TESTING.md 3.9): " << kEvents
+    out << "\naudit tamper detection (TESTING.md 3.9): " << Events()
         << " events, " << golden_->erased.size() << " erased, "
         << golden_->stored_checkpoints << " stored checkpoints (interval "
         << absl::FormatDuration(kCheckpointInterval) << " = "
@@ -744,11 +760,11 @@ TEST_F(AuditTamperTest, Class5ForgedAppendIsReportedAsUnsigned) {
   ClassResult result;
   result.label = "5c append a forged event (flagged: unsigned tail)";
   result.by_partners = true;
-  for (int trial = 0; trial < kTrialsPerClass; ++trial) {
+  for (int trial = 0; trial < TrialsPerClass(); ++trial) {
     const std::string path = FreshCopy(golden_->bytes);
     {
       RawDb db(path);
-      InsertForgedRow(db, rng, kEvents);
+      InsertForgedRow(db, rng, Events());
     }
     const Verdict verdict = Check(path, golden_->held, /*by_partners=*/true);
     ++result.trials;
@@ -772,7 +788,7 @@ TEST_F(AuditTamperTest, Class5ForgedAppendIsReportedAsUnsigned) {
 TEST_F(AuditTamperTest, Class6TruncateTheTail) {
   RunClass("6  truncate the tail (and the checkpoints over it)", 6, true,
            [](RawDb& db, std::mt19937& rng, int) {
-             CutTo(db, kEvents - Uniform(rng, 1, kEvents / 2));
+             CutTo(db, Events() - Uniform(rng, 1, Events() / 2));
            });
 }
 
@@ -782,7 +798,8 @@ TEST_F(AuditTamperTest, Class7ReplaceWithARecomputedChain) {
   // the checkpoints, which need the hub's key, cannot be made to match.
   const auto rewrite_from = [](RawDb& db, std::mt19937& rng) {
     const uint64_t from = RandomUnerasedIndex(rng);
-    for (uint64_t i = from; i < kEvents; ++i) ForgeInPlace(db, rng, i);
+    for (uint64_t i = from; i < static_cast<uint64_t>(Events()); ++i)
+      ForgeInPlace(db, rng, i);
     return std::make_pair(from, RecomputeNodes(db, from));
   };
   RunClass("7a recomputed chain, checkpoints re-signed by another key", 71,
@@ -828,7 +845,7 @@ TEST_F(AuditTamperTest, Class8RollBackToAnOlderBackup) {
   result.by_partners = true;
   for (size_t trial = 0; trial < golden_->backups.size(); ++trial) {
     const auto& [size, bytes] = golden_->backups[trial];
-    ASSERT_LT(size, kEvents);
+    ASSERT_LT(size, Events());
     Count(result, Check(FreshCopy(bytes), golden_->held, /*by_partners=*/true),
           static_cast<int>(trial));
   }
@@ -919,7 +936,7 @@ TEST_F(AuditTamperTest, UntouchedLogsAlwaysVerify) {
     absl::StatusOr<LogReport> report = Verify(path, golden_->held);
     ++verifications;
     ASSERT_THAT(report, IsOk()) << path;
-    EXPECT_EQ(report->events, static_cast<uint64_t>(kEvents));
+    EXPECT_EQ(report->events, static_cast<uint64_t>(Events()));
     EXPECT_EQ(report->erased, golden_->erased.size());
     EXPECT_EQ(report->checkpoints, golden_->stored_checkpoints);
     EXPECT_EQ(report->held, golden_->held.size());
@@ -957,7 +974,7 @@ TEST_F(AuditTamperTest, UntouchedLogsAlwaysVerify) {
   std::cout << "false positives: 0 of " << verifications
             << " verifications of untampered logs; verifier throughput "
             << std::fixed << std::setprecision(0)
-            << (seconds > 0 ? kEvents / seconds : 0.0) << " events/s\n";
+            << (seconds > 0 ? Events() / seconds : 0.0) << " events/s\n";
 }
 
 // Verifier must-fail cases, in the manner of Trillian's bad-proof requests.
@@ -966,10 +983,11 @@ TEST_F(AuditTamperTest, VerifierRefusesImpossibleCheckpoints) {
   absl::StatusOr<Checkpoint> last =
       VerifyCheckpoint(golden_->held.back(), PublicKey());
   ASSERT_THAT(last, IsOk());
-  ASSERT_EQ(last->tree_size, static_cast<uint64_t>(kEvents));
+  ASSERT_EQ(last->tree_size, static_cast<uint64_t>(Events()));
 
   // A checkpoint, validly signed, for a larger tree than the log holds.
-  for (uint64_t size : {uint64_t{kEvents} + 1, uint64_t{kEvents} * 2,
+  for (uint64_t size : {static_cast<uint64_t>(Events()) + 1,
+                        static_cast<uint64_t>(Events()) * 2,
                         std::numeric_limits<uint64_t>::max()}) {
     Checkpoint larger = *last;
     larger.tree_size = size;
@@ -1011,7 +1029,7 @@ TEST_F(AuditTamperTest, ProofRequestsOutOfRangeAreRefused) {
   options.origin = kOrigin;
   auto log = GroupCommitAuditLog::Open(store->get(), HubKey(), &clock, options);
   ASSERT_THAT(log, IsOk());
-  const uint64_t n = kEvents;
+  const uint64_t n = Events();
   const auto kOutOfRange = absl::StatusCode::kOutOfRange;
   EXPECT_THAT((*log)->InclusionProof(n, n),
               StatusIs(kOutOfRange, ::testing::_));
