@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# The extended tier of TESTING.md: the reliability and security suites at
+# release budgets, then docs/reliability.md from the figures they print
+# (tests/extended/report.py). Run before a release; CI runs the same suites
+# at CI budgets through tests/run.sh.
+#
+#   tests/extended/run.sh [--quick]
+#
+# Budgets, from the environment (defaults: TESTING.md §3.13's extended tier,
+# where this machine allows it; the report states the budgets each run used):
+#   HUB_CRASH_ITERATIONS   kill -9 iterations                  (1000)
+#   HUB_LOAD_CLIENTS       load clients                         (200)
+#   HUB_LOAD_SECONDS       load duration                        (3600)
+#   HUB_TAMPER_TRIALS      tampered copies per class            (1000)
+#   HUB_TAMPER_EVENTS      events in the tampered log           (3000)
+#   HUB_FUZZ_SECONDS       fuzzing per target                   (3600)
+# --quick: minute-scale budgets, report written under the build tree, not
+# docs/ (a smoke run of the tier itself).
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+quick=0
+for arg in "$@"; do
+  case $arg in
+    --quick) quick=1 ;;
+    *) echo "usage: tests/extended/run.sh [--quick]" >&2; exit 2 ;;
+  esac
+done
+if [[ $quick == 1 ]]; then
+  : "${HUB_CRASH_ITERATIONS:=100}" "${HUB_LOAD_CLIENTS:=32}" "${HUB_LOAD_SECONDS:=20}"
+  : "${HUB_TAMPER_TRIALS:=50}" "${HUB_TAMPER_EVENTS:=3000}" "${HUB_FUZZ_SECONDS:=20}"
+else
+  : "${HUB_CRASH_ITERATIONS:=1000}" "${HUB_LOAD_CLIENTS:=200}" "${HUB_LOAD_SECONDS:=3600}"
+  : "${HUB_TAMPER_TRIALS:=1000}" "${HUB_TAMPER_EVENTS:=3000}" "${HUB_FUZZ_SECONDS:=3600}"
+fi
+export HUB_CRASH_ITERATIONS HUB_LOAD_CLIENTS HUB_LOAD_SECONDS HUB_TAMPER_TRIALS \
+  HUB_TAMPER_EVENTS
+
+build=$(realpath -m "${HUB_BUILD_DIR:-$root/build}")
+fuzz_build=$(realpath -m "${HUB_FUZZ_BUILD_DIR:-$root/build-clang}")
+results=$build/extended
+rm -rf "$results"
+mkdir -p "$results"
+
+# Both builds, with every test (the clang one with the fuzz targets, under
+# ASan+UBSan), as CI builds them.
+HUB_BUILD_DIR=$build "$root/tests/run.sh" >"$results/ci-tier-gcc.log" 2>&1 \
+  && echo 0 >"$results/ci-tier-gcc.rc" || echo $? >"$results/ci-tier-gcc.rc"
+HUB_BUILD_DIR=$fuzz_build HUB_BUILD_TYPE=RelWithDebInfo CXX=clang++ HUB_FUZZING=ON \
+  "$root/tests/run.sh" >"$results/ci-tier-clang.log" 2>&1 \
+  && echo 0 >"$results/ci-tier-clang.rc" || echo $? >"$results/ci-tier-clang.rc"
+
+# Each suite at its extended budget, run directly (ctest's timeouts are
+# CI's): its whole output and its exit code. The PKIs are the ones the CI
+# tier's run made (the make_test_certs and make_demo_certs fixtures).
+test_certs=$(grep -o 'HUB_TEST_CERTS=[^";]*' "$build/tests/CTestTestfile.cmake" | head -n 1 | cut -d= -f2)
+suite() {  # NAME: tests/NAME in the gcc build
+  echo "== $1" >&2
+  local rc=0
+  HUB_TEST_CERTS=$test_certs HUB_DEMO_CERTS=$build/demo-certs "$build/tests/$1" \
+    >"$results/$1.log" 2>&1 || rc=$?
+  echo "$rc" >"$results/$1.rc"
+}
+suite referral_crash_test
+suite load_test
+suite access_matrix_test
+suite fault_loop_test
+suite audit_tamper_test
+suite mtls_identity_test
+suite offline_sync_test
+suite briefing_test
+suite deconfliction_test
+suite referral_test
+
+# Each fuzz target for its budget, two at a time, from its corpus.
+fuzz() {  # BINARY [SEEDS]
+  local name
+  name=$(basename "$1")
+  local corpus=$fuzz_build/fuzz/${name%_fuzzer}
+  mkdir -p "$corpus"
+  echo "== $name" >&2
+  local rc=0
+  (cd "$results" && HUB_DEMO_CERTS=$fuzz_build/demo-certs "$1" \
+     -max_total_time="$HUB_FUZZ_SECONDS" -rss_limit_mb=2048 -print_final_stats=1 \
+     $([[ $name == hub_rpc_fuzzer ]] && echo -detect_leaks=0) \
+     "$corpus" ${2:-} >"$results/$name.log" 2>&1) || rc=$?
+  echo "$rc" >"$results/$name.rc"
+}
+fuzz "$fuzz_build/policy/policy_fuzzer" "$root/policy/fuzz_seeds" &
+fuzz "$fuzz_build/hub/deconfliction/matcher_fuzzer" "$root/hub/deconfliction/fuzz_seeds"
+wait
+fuzz "$fuzz_build/hub/briefings/renderer_fuzzer" "$root/hub/briefings/fuzz_seeds" &
+fuzz "$fuzz_build/hub/audit/log_verifier_fuzzer"
+wait
+fuzz "$fuzz_build/client/offline_files_fuzzer" &
+fuzz "$fuzz_build/tests/hub_rpc_fuzzer"
+wait
+
+# The budgets this run used, for the report.
+{
+  echo "crash_iterations=$HUB_CRASH_ITERATIONS"
+  echo "load_clients=$HUB_LOAD_CLIENTS"
+  echo "load_seconds=$HUB_LOAD_SECONDS"
+  echo "tamper_trials=$HUB_TAMPER_TRIALS"
+  echo "tamper_events=$HUB_TAMPER_EVENTS"
+  echo "fuzz_seconds=$HUB_FUZZ_SECONDS"
+  echo "quick=$quick"
+  echo "commit=$(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "cpus=$(nproc)"
+} >"$results/budgets"
+
+out=$root/docs/reliability.md
+[[ $quick == 1 ]] && out=$results/reliability.md
+python3 "$root/tests/extended/report.py" "$results" >"$out"
+echo "extended tier: wrote $out" >&2
