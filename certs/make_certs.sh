@@ -84,6 +84,15 @@ basicConstraints = critical, CA:FALSE
 keyUsage = critical, digitalSignature
 extendedKeyUsage = serverAuth
 subjectAltName = DNS:localhost, IP:127.0.0.1
+[server_only_client]
+basicConstraints = critical, CA:FALSE
+keyUsage = critical, digitalSignature
+extendedKeyUsage = serverAuth
+subjectAltName = \${ENV::SAN}
+[sub_ca_ext]
+basicConstraints = critical, CA:TRUE
+keyUsage = critical, keyCertSign, cRLSign
+subjectKeyIdentifier = hash
 [ca_ext]
 basicConstraints = critical, CA:TRUE, pathlen:0
 keyUsage = critical, keyCertSign, cRLSign
@@ -143,6 +152,18 @@ if [ "$bad" -eq 1 ]; then
   issue "$ca" client_no_san "" "$fpartner/$fuser" "$b/no-spiffe" "" -days "$days"
   issue "$ca" client "URI:spiffe://$trust_domain/partner/p-unknown/user/u-unknown" \
     "p-unknown/u-unknown" "$b/unknown" "" -days "$days"
+  # A valid identity in a certificate for servers only (wrong key usage).
+  issue "$ca" server_only_client "URI:$first" "$fpartner/$fuser" "$b/wrong-usage" "" -days "$days"
+  # An intermediate CA under ours, since revoked, and a client certificate
+  # it issued with a valid identity (presented with the intermediate).
+  new_ca "$ca-sub" "/O=Prevent Partnership Hub (DEV)/CN=intermediate CA"
+  openssl req -new -key "$ca-sub/ca.key" -subj "/O=Prevent Partnership Hub (DEV)/CN=intermediate CA" \
+    -out "$ca-sub/ca.csr" 2>/dev/null
+  SAN=unused openssl ca -batch -notext -config "$ca/openssl.cnf" -extensions sub_ca_ext \
+    -in "$ca-sub/ca.csr" -out "$ca-sub/ca.pem" -days "$days" 2>/dev/null
+  SAN=unused openssl ca -batch -config "$ca/openssl.cnf" -revoke "$ca-sub/ca.pem" -crl_reason cACompromise 2>/dev/null
+  issue "$ca-sub" client "URI:$first" "$fpartner/$fuser" "$b/intermediate-client" "" -days "$days"
+  cat "$ca-sub/ca.pem" >>"$b/intermediate-client.pem"
   # A good certificate paired with someone else's key.
   cp "$out/clients/$fuser.pem" "$b/wrong-key.pem"
   openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$b/wrong-key.key" 2>/dev/null

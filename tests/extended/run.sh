@@ -66,6 +66,7 @@ suite access_matrix_test
 suite fault_loop_test
 suite audit_tamper_test
 suite mtls_identity_test
+suite cert_matrix_test
 suite offline_sync_test
 suite briefing_test
 suite deconfliction_test
