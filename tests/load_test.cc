@@ -117,10 +117,11 @@ int64_t RssKib() {
   while (std::getline(status, line)) {
     if (line.rfind("VmRSS:", 0) == 0) {
       int64_t kib = 0;
-      absl::SimpleAtoi(
-          absl::StripAsciiWhitespace(absl::StripSuffix(line.substr(6), "kB")),
-          &kib);
-      return kib;
+      return absl::SimpleAtoi(absl::StripAsciiWhitespace(
+                                  absl::StripSuffix(line.substr(6), "kB")),
+                              &kib)
+                 ? kib
+                 : 0;
     }
   }
   return 0;
