@@ -227,8 +227,39 @@ w("| 3.11 backup and restore | not yet built | restore verified; rollback flagge
 w(f"| 3.12 sanitisers | the whole CI tier under ASan+UBSan (clang pass): "
   f"{verdict(rc('ci-tier-clang'))}; gcc pass {verdict(rc('ci-tier-gcc'))} | 0 findings | "
   f"{verdict(rc('ci-tier-clang'))}; TSan and valgrind are not yet run |")
-w("| Negative controls | not yet built | every broken build caught | — |")
+controls = sorted({re.match(r"negative-(\d-[a-z-]+?)(-[a-z_]+_test)?\.(rc|log|broken)$", f).group(1)
+                   for f in os.listdir(RESULTS)
+                   if re.match(r"negative-(\d-[a-z-]+?)(-[a-z_]+_test)?\.(rc|log|broken)$", f)})
+caught_all = bool(controls)
+control_rows = []
+for c in controls:
+    if read(f"negative-{c}.broken") is not None:
+        control_rows.append((c, "did not build", ""))
+        caught_all = False
+        continue
+    caught = []
+    for f in sorted(os.listdir(RESULTS)):
+        m = re.match(rf"negative-{re.escape(c)}-([a-z_]+_test)\.rc$", f)
+        if m and rc(f[:-3]) not in (0, None):
+            caught.append(m.group(1))
+    caught_all &= bool(caught)
+    control_rows.append((c, ", ".join(f"`{x}`" for x in caught) or "**none**", ""))
+if controls:
+    w(f"| Negative controls (`tests/extended/negative_controls/`) | {len(controls)} broken "
+      f"builds; caught by at least one suite: "
+      f"{sum(1 for r in control_rows if r[1] not in ('**none**', 'did not build'))} | every "
+      f"broken build caught | {'✅ pass' if caught_all else '❌ fail'} |")
+else:
+    w("| Negative controls | not run | every broken build caught | — |")
 w("")
+if control_rows:
+    w("## Negative controls: which suites caught each broken build")
+    w("")
+    w("| Broken build | Suites that failed on it (caught it) |")
+    w("|---|---|")
+    for c, caught, _ in control_rows:
+        w(f"| `{c}` | {caught} |")
+    w("")
 
 if load:
     w("## 3.1 Latency per operation under load")

@@ -14,6 +14,7 @@
 #   HUB_TAMPER_TRIALS      tampered copies per class            (1000)
 #   HUB_TAMPER_EVENTS      events in the tampered log           (3000)
 #   HUB_FUZZ_SECONDS       fuzzing per target                   (3600)
+#   HUB_NEGATIVE_CONTROLS  0 to skip the negative controls         (1)
 # --quick: minute-scale budgets, report written under the build tree, not
 # docs/ (a smoke run of the tier itself).
 set -euo pipefail
@@ -95,6 +96,38 @@ wait
 fuzz "$fuzz_build/client/offline_files_fuzzer" &
 fuzz "$fuzz_build/tests/hub_rpc_fuzzer"
 wait
+
+# Negative controls (TESTING.md): each patch in negative_controls/ breaks the
+# hub on purpose; applied to a worktree of HEAD and built incrementally, the
+# suites run at CI budgets and each must catch (fail on) at least one.
+if [[ ${HUB_NEGATIVE_CONTROLS:-1} == 1 ]]; then
+  tree=$build/negative-tree
+  nc_build=$build/negative-build
+  git -C "$root" worktree remove --force "$tree" 2>/dev/null || rm -rf "$tree"
+  git -C "$root" worktree add --detach "$tree" HEAD >/dev/null 2>&1
+  for patch in "$root"/tests/extended/negative_controls/*.patch; do
+    control=$(basename "$patch" .patch)
+    echo "== negative control $control" >&2
+    git -C "$tree" checkout -- . && git -C "$tree" apply "$patch"
+    cmake -S "$tree" -B "$nc_build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHUB_BUILD_TESTS=ON \
+      >/dev/null
+    if ! cmake --build "$nc_build" -j "$(nproc)" >"$results/negative-$control-build.log" 2>&1; then
+      echo build >"$results/negative-$control.broken"
+      continue
+    fi
+    ctest --test-dir "$nc_build" -R 'make_(test|demo)_certs' >/dev/null 2>&1 || true
+    nc_certs=$(grep -o 'HUB_TEST_CERTS=[^";]*' "$nc_build/tests/CTestTestfile.cmake" | head -n 1 | cut -d= -f2)
+    for s in referral_crash_test access_matrix_test fault_loop_test load_test \
+             audit_tamper_test cert_matrix_test mtls_identity_test referral_test; do
+      rc=0
+      HUB_CRASH_ITERATIONS=50 HUB_LOAD_CLIENTS=32 HUB_LOAD_SECONDS=20 HUB_TAMPER_TRIALS=50 \
+        HUB_TAMPER_EVENTS=3000 HUB_TEST_CERTS=$nc_certs HUB_DEMO_CERTS=$nc_build/demo-certs \
+        timeout 900 "$nc_build/tests/$s" >"$results/negative-$control-$s.log" 2>&1 || rc=$?
+      echo "$rc" >"$results/negative-$control-$s.rc"
+    done
+  done
+  git -C "$root" worktree remove --force "$tree"
+fi
 
 # The budgets this run used, for the report.
 {
