@@ -178,10 +178,10 @@ class CertMatrixTest : public ::testing::Test {
     std::string output;
     const int code = RunShell(
         absl::StrCat("openssl s_client -connect ", Target(), " ", protocol,
-                     " -alpn h2 -cipher 'DEFAULT:@SECLEVEL=0' -CAfile ", TestCertsDir(),
-                     "/ca.pem -cert ", TestCertsDir(), "/clients/u-hokoro.pem",
-                     " -key ", TestCertsDir(), "/clients/u-hokoro.key",
-                     " </dev/null"),
+                     " -alpn h2 -cipher 'DEFAULT:@SECLEVEL=0' -CAfile ",
+                     TestCertsDir(), "/ca.pem -cert ", TestCertsDir(),
+                     "/clients/u-hokoro.pem", " -key ", TestCertsDir(),
+                     "/clients/u-hokoro.key", " </dev/null"),
         &output);
     return code == 0 &&
            output.find("Verify return code: 0") != std::string::npos;
