@@ -20,6 +20,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/text_proto.h"
@@ -58,8 +59,11 @@ const std::vector<pb::ReferralState>& States() {
 // rows fails this test instead of escaping it.
 const std::set<std::string>& CoveredRpcs() {
   static const auto* rpcs = new std::set<std::string>{
-      "ReferralService/Get", "ReferralService/List",
-      "ReferralService/Transition", "SyncService/Pull"};
+      "ReferralService/Get",        "ReferralService/List",
+      "ReferralService/Transition", "SyncService/Pull",
+      "IdentityService/WhoAmI",     "AuditService/GetCheckpoint",
+      "PolicyService/Explain",      "AuditService/Query",
+      "DeconflictionService/Check", "DeconflictionService/GetStatus"};
   return *rpcs;
 }
 const std::set<std::string>& NotYetInMatrix() {
@@ -72,16 +76,10 @@ const std::set<std::string>& NotYetInMatrix() {
       "ReferralService/RecordConsent",
       "ReferralService/ApproveFeedback",
       "ReferralService/ReleaseFeedback",
-      "IdentityService/WhoAmI",
-      "PolicyService/Explain",
-      "AuditService/GetCheckpoint",
       "AuditService/GetInclusionProof",
       "AuditService/GetConsistencyProof",
-      "AuditService/Query",
-      "DeconflictionService/Check",
       "DeconflictionService/CheckBatch",
       "DeconflictionService/RecordOutcome",
-      "DeconflictionService/GetStatus",
       "BriefingService/Publish",
       "BriefingService/Supersede",
       "BriefingService/Withdraw",
@@ -120,8 +118,8 @@ std::map<Cell, Allowed> ReadOracle(const std::string& path) {
     }
     pb::Purpose purpose;
     pb::ReferralState state;
-    if (!pb::Purpose_Parse(f[4], &purpose) ||
-        !pb::ReferralState_Parse(f[3], &state) ||
+    if ((f[4] != "*" && !pb::Purpose_Parse(f[4], &purpose)) ||
+        (f[3] != "-" && !pb::ReferralState_Parse(f[3], &state)) ||
         (f[5] != "any" && f[5] != "required") ||
         CoveredRpcs().count(f[1]) == 0) {
       ADD_FAILURE() << path << ":" << number << ": bad row: " << line;
@@ -136,9 +134,22 @@ std::map<Cell, Allowed> ReadOracle(const std::string& path) {
       ADD_FAILURE() << path << ":" << number << ": bad target state: " << line;
       continue;
     }
-    const bool added =
-        oracle.emplace(Cell{f[0], f[1], f[2], f[3], f[4], to}, allowed).second;
-    EXPECT_TRUE(added) << path << ":" << number << ": repeated: " << line;
+    // "*": every purpose.
+    std::vector<std::string> purposes = {f[4]};
+    if (f[4] == "*") {
+      purposes.clear();
+      for (int p = pb::Purpose_MIN + 1; p <= pb::Purpose_MAX; ++p) {
+        if (pb::Purpose_IsValid(p)) {
+          purposes.push_back(pb::Purpose_Name(static_cast<pb::Purpose>(p)));
+        }
+      }
+    }
+    for (const std::string& each : purposes) {
+      const bool added =
+          oracle.emplace(Cell{f[0], f[1], f[2], f[3], each, to}, allowed)
+              .second;
+      EXPECT_TRUE(added) << path << ":" << number << ": repeated: " << line;
+    }
   }
   return oracle;
 }
@@ -190,16 +201,37 @@ const std::vector<Step>& Steps() {
   return *steps;
 }
 
+// A reference no referral has.
+constexpr char kMissing[] = "PRV-WXC-2026-99999";
+
 // A seeded referral.
 struct Seeded {
   std::string kind;
   pb::ReferralState state;
   std::string id;
   std::string ref;
+  rec::SubjectIdentity identity;  // whom it is about
 };
 
 class AccessMatrixTest : public DemoHubTest {
  protected:
+  // The hub on the demo agreement, with the CT gateway's daily query limit
+  // raised: the matrix makes more checks than a day allows, and the limit
+  // itself is deconfliction_test's.
+  void StartMatrixHub() {
+    absl::StatusOr<std::string> policy =
+        common::ReadFile(HUB_SOURCE_DIR "/deploy/demo/partnership.textproto");
+    ASSERT_THAT(policy, IsOk());
+    const std::string raised = absl::StrReplaceAll(
+        *policy, {{"daily_query_limit: 40 bulk_query_flag: 15",
+                   "daily_query_limit: 100000000 bulk_query_flag: 100000000"}});
+    ASSERT_NE(raised, *policy) << "the demo policy's query limit moved";
+    ASSERT_THAT(common::WriteFileAtomically(dir_ + "/policy.textproto", raised),
+                IsOk());
+    config_.set_policy_file(dir_ + "/policy.textproto");
+    StartHub();
+  }
+
   // Submits one referral of `kind` about a person of its own (a distinct
   // name and date of birth, so no two are linked) and moves it to `state`.
   void Seed(const RecordKind& kind, pb::ReferralState state, int n,
@@ -220,6 +252,7 @@ class AccessMatrixTest : public DemoHubTest {
     out->state = state;
     out->id = response.referral_id();
     out->ref = response.referral_ref();
+    out->identity = who;
     if (state == pb::SUBMITTED) return;
     ++seed_transitions_[{"U-HOKORO", out->id, pb::PREVENT_SCREENING}];
     status = Transition("u-hokoro",
@@ -240,7 +273,7 @@ class AccessMatrixTest : public DemoHubTest {
 };
 
 TEST_F(AccessMatrixTest, EveryPrincipalGetsExactlyWhatTheOracleAllows) {
-  StartHub();
+  ASSERT_NO_FATAL_FAILURE(StartMatrixHub());
   const std::map<Cell, Allowed> oracle =
       ReadOracle(HUB_SOURCE_DIR "/tests/testdata/access_matrix.csv");
   ASSERT_FALSE(oracle.empty());
@@ -292,7 +325,7 @@ TEST_F(AccessMatrixTest, EveryPrincipalGetsExactlyWhatTheOracleAllows) {
   for (const std::string& principal : principals) {
     const std::string user = absl::AsciiStrToLower(principal);
     // What a referral that does not exist looks like to this principal.
-    const std::string missing = "PRV-WXC-2026-99999";
+    const std::string missing = kMissing;
     api::GetReferralResponse none;
     const grpc::Status absent =
         Get(user, missing, pb::PREVENT_SCREENING, &none);
@@ -440,6 +473,90 @@ TEST_F(AccessMatrixTest, EveryPrincipalGetsExactlyWhatTheOracleAllows) {
     }
   }
 
+  // Deconfliction about each seeded referral: the CT gateway's check, and
+  // the status the council and the MASH may read.
+  for (const std::string& principal : principals) {
+    const std::string user = absl::AsciiStrToLower(principal);
+    for (const Seeded& record : seeded) {
+      const std::string state = pb::ReferralState_Name(record.state);
+      for (int p = pb::Purpose_MIN + 1; p <= pb::Purpose_MAX; ++p) {
+        if (!pb::Purpose_IsValid(p)) continue;
+        const auto purpose = static_cast<pb::Purpose>(p);
+        for (const bool justified : {false, true}) {
+          for (const std::string rpc : {"DeconflictionService/Check",
+                                        "DeconflictionService/GetStatus"}) {
+            // The call about `ref`: its status and its answer's bytes.
+            auto ask = [&](const std::string& ref) {
+              grpc::ClientContext context;
+              context.set_deadline(Deadline());
+              grpc::Status status;
+              std::string answer;
+              if (rpc == "DeconflictionService/Check") {
+                api::DeconflictionQuery query;
+                query.mutable_context()->set_purpose(purpose);
+                if (justified) {
+                  query.mutable_context()->set_justification("Matrix check");
+                }
+                query.set_referral(ref);
+                query.set_forenames(record.identity.forenames());
+                query.set_surname(record.identity.surname());
+                query.set_dob(record.identity.dob());
+                api::DeconflictionAnswer got;
+                status = Deconfliction(user).Check(&context, query, &got);
+                answer = got.SerializeAsString();
+              } else {
+                api::GetDeconflictionStatusRequest request;
+                request.mutable_context()->set_purpose(purpose);
+                if (justified) {
+                  request.mutable_context()->set_justification("Matrix status");
+                }
+                request.set_referral(ref);
+                api::GetDeconflictionStatusResponse got;
+                status = Deconfliction(user).GetStatus(&context, request, &got);
+                answer = got.SerializeAsString();
+              }
+              return std::make_pair(status, answer);
+            };
+            const auto [status, answer] = ask(record.ref);
+            auto it = oracle.find(Cell{principal, rpc, record.kind, state,
+                                       pb::Purpose_Name(purpose), ""});
+            const bool allow = it != oracle.end() &&
+                               (justified || !it->second.needs_justification);
+            const std::string where = absl::StrCat(
+                principal, " ", rpc, " ", record.kind, " ", state, " ",
+                pb::Purpose_Name(purpose), justified ? " (justified)" : "");
+            ++cells;
+            allow ? ++allow_cells : ++deny_cells;
+            bool ok = true;
+            if (allow != status.ok()) {
+              ok = false;
+              ADD_FAILURE() << where << ": " << status.error_code() << " "
+                            << status.error_message() << ", the oracle "
+                            << (allow ? "allows" : "refuses") << " it";
+            } else if (!allow && !knows(principal, record.kind, state)) {
+              // To a principal who may not know the referral, the refusal
+              // must read exactly as the same call about none.
+              const auto [missing_status, missing_answer] = ask(kMissing);
+              if (status.error_code() != missing_status.error_code() ||
+                  answer != missing_answer ||
+                  WithoutId(status.error_message(), record.ref) !=
+                      WithoutId(missing_status.error_message(), kMissing)) {
+                ok = false;
+                ++distinguishable;
+                ADD_FAILURE()
+                    << where << ": refused with " << status.error_code()
+                    << " \"" << status.error_message() << "\"; about no "
+                    << "referral: " << missing_status.error_code() << " \""
+                    << missing_status.error_message() << "\"";
+              }
+            }
+            if (ok) ++passed;
+          }
+        }
+      }
+    }
+  }
+
   // Changes: each principal asks, for every purpose, with and without a
   // justification, for each step of a referral of each kind. A referral
   // that moves is replaced by a fresh one in the step's starting state.
@@ -501,15 +618,22 @@ TEST_F(AccessMatrixTest, EveryPrincipalGetsExactlyWhatTheOracleAllows) {
               ADD_FAILURE()
                   << where << ": " << status.error_code() << ", now in state "
                   << state_now << "; the oracle refuses it";
-            } else if (!knows(principal, kind.name, from) &&
-                       (status.error_code() != grpc::StatusCode::NOT_FOUND ||
-                        WithoutId(status.error_message(), target.ref) !=
-                            absent_words_of[principal])) {
-              ok = false;
-              ++distinguishable;
-              ADD_FAILURE() << where << ": refused with " << status.error_code()
-                            << " \"" << status.error_message()
-                            << "\" to a principal who may not know it exists";
+            } else if (!knows(principal, kind.name, from)) {
+              api::TransitionReferralRequest about_none = request;
+              about_none.set_referral(kMissing);
+              const grpc::Status missing = Transition(user, about_none);
+              ++transition_calls[{principal, kMissing, p}];
+              if (status.error_code() != missing.error_code() ||
+                  WithoutId(status.error_message(), target.ref) !=
+                      WithoutId(missing.error_message(), kMissing)) {
+                ok = false;
+                ++distinguishable;
+                ADD_FAILURE()
+                    << where << ": refused with " << status.error_code()
+                    << " \"" << status.error_message()
+                    << "\"; about no referral: " << missing.error_code()
+                    << " \"" << missing.error_message() << "\"";
+              }
             }
             if (ok) ++passed;
           }
@@ -591,6 +715,112 @@ TEST_F(AccessMatrixTest, EveryPrincipalGetsExactlyWhatTheOracleAllows) {
                CoveredRpcs().size(), NotYetInMatrix().size(), unmapped,
                principals.size(), cells, passed, allow_cells, deny_cells,
                audit_diff, distinguishable);
+}
+
+TEST_F(AccessMatrixTest, CallsAboutNoReferralFollowTheOracleToo) {
+  ASSERT_NO_FATAL_FAILURE(StartMatrixHub());
+  // A referral for the audit query about one subject (AQ1) to name.
+  std::string referral;
+  ASSERT_NO_FATAL_FAILURE(
+      SubmitOk("u-drwhit", AdultSubmission(), "matrix-aq1", &referral));
+  const std::map<Cell, Allowed> oracle =
+      ReadOracle(HUB_SOURCE_DIR "/tests/testdata/access_matrix.csv");
+  prevent::policy::v1::PolicyFile policy;
+  ASSERT_THAT(common::ParseTextProtoFile(
+                  HUB_SOURCE_DIR "/deploy/demo/partnership.textproto", &policy),
+              IsOk());
+  int cells = 0, passed = 0, allow_cells = 0, deny_cells = 0;
+  for (const auto& principal : policy.principals()) {
+    const std::string user = absl::AsciiStrToLower(principal.id());
+    auto channel = ChannelOf(user);
+    // Someone else, for Explain about another principal's access.
+    const std::string other =
+        principal.id() == "U-DRWHIT" ? "U-HOKORO" : "U-DRWHIT";
+    for (int p = pb::Purpose_MIN + 1; p <= pb::Purpose_MAX; ++p) {
+      if (!pb::Purpose_IsValid(p)) continue;
+      const auto purpose = static_cast<pb::Purpose>(p);
+      for (const bool justified : {false, true}) {
+        api::RequestContext ctx;
+        ctx.set_purpose(purpose);
+        if (justified) ctx.set_justification("Matrix: stated reason");
+        struct Asked {
+          std::string rpc;
+          std::string record;
+          grpc::Status status;
+        };
+        std::vector<Asked> asked;
+        {
+          api::WhoAmIRequest request;
+          *request.mutable_context() = ctx;
+          api::WhoAmIResponse response;
+          grpc::ClientContext context;
+          context.set_deadline(Deadline());
+          asked.push_back({"IdentityService/WhoAmI", "-",
+                           api::IdentityService::NewStub(channel)->WhoAmI(
+                               &context, request, &response)});
+        }
+        {
+          api::GetCheckpointRequest request;
+          *request.mutable_context() = ctx;
+          api::AuditProofResponse response;
+          grpc::ClientContext context;
+          context.set_deadline(Deadline());
+          asked.push_back({"AuditService/GetCheckpoint", "-",
+                           api::AuditService::NewStub(channel)->GetCheckpoint(
+                               &context, request, &response)});
+        }
+        for (const std::string whose : {"self", "other"}) {
+          api::ExplainRequest request;
+          *request.mutable_context() = ctx;
+          if (whose == "other") request.set_principal_id(other);
+          request.set_action(pb::READ);
+          request.mutable_resource()->set_record(pb::IDENTITY);
+          request.set_purpose(pb::PREVENT_SCREENING);
+          api::ExplainResponse response;
+          grpc::ClientContext context;
+          context.set_deadline(Deadline());
+          asked.push_back({"PolicyService/Explain", whose,
+                           api::PolicyService::NewStub(channel)->Explain(
+                               &context, request, &response)});
+        }
+        for (const std::string query : {"AQ1", "AQ2", "AQ3"}) {
+          api::AuditQueryRequest request;
+          *request.mutable_context() = ctx;
+          if (query == "AQ1") request.set_subject(referral);
+          if (query == "AQ2") request.set_partner_id("P-NHS1");
+          if (query == "AQ3") request.set_denials(true);
+          api::AuditQueryResponse response;
+          grpc::ClientContext context;
+          context.set_deadline(Deadline());
+          asked.push_back({"AuditService/Query", query,
+                           api::AuditService::NewStub(channel)->Query(
+                               &context, request, &response)});
+        }
+        for (const Asked& a : asked) {
+          auto it = oracle.find(Cell{principal.id(), a.rpc, a.record, "-",
+                                     pb::Purpose_Name(purpose), ""});
+          const bool allow = it != oracle.end() &&
+                             (justified || !it->second.needs_justification);
+          ++cells;
+          allow ? ++allow_cells : ++deny_cells;
+          if (allow != a.status.ok()) {
+            ADD_FAILURE() << principal.id() << " " << a.rpc << " " << a.record
+                          << " " << pb::Purpose_Name(purpose)
+                          << (justified ? " (justified)" : "") << ": "
+                          << a.status.error_code() << " "
+                          << a.status.error_message() << ", the oracle "
+                          << (allow ? "allows" : "refuses") << " it";
+          } else {
+            ++passed;
+          }
+        }
+      }
+    }
+  }
+  std::fprintf(stderr,
+               "access matrix (no referral): cells=%d passed=%d allow=%d "
+               "deny=%d\n",
+               cells, passed, allow_cells, deny_cells);
 }
 
 }  // namespace
