@@ -216,19 +216,9 @@ struct Seeded {
 class AccessMatrixTest : public DemoHubTest {
  protected:
   // The hub on the demo agreement, with the CT gateway's daily query limit
-  // raised: the matrix makes more checks than a day allows, and the limit
-  // itself is deconfliction_test's.
+  // raised: the matrix makes more checks than a day allows.
   void StartMatrixHub() {
-    absl::StatusOr<std::string> policy =
-        common::ReadFile(HUB_SOURCE_DIR "/deploy/demo/partnership.textproto");
-    ASSERT_THAT(policy, IsOk());
-    const std::string raised = absl::StrReplaceAll(
-        *policy, {{"daily_query_limit: 40 bulk_query_flag: 15",
-                   "daily_query_limit: 100000000 bulk_query_flag: 100000000"}});
-    ASSERT_NE(raised, *policy) << "the demo policy's query limit moved";
-    ASSERT_THAT(common::WriteFileAtomically(dir_ + "/policy.textproto", raised),
-                IsOk());
-    config_.set_policy_file(dir_ + "/policy.textproto");
+    ASSERT_NO_FATAL_FAILURE(RaiseQueryLimit());
     StartHub();
   }
 

@@ -34,6 +34,7 @@
 #include "gtest/gtest.h"
 #include "hub/hub_server.h"
 #include "proto/hub.grpc.pb.h"
+#include "tests/generic_call.h"
 
 namespace hub {
 namespace {
@@ -144,19 +145,7 @@ class CertMatrixTest : public ::testing::Test {
       }
       return stream->Finish();
     }
-    grpc::GenericStub stub(channel);
-    grpc::Slice empty("");
-    grpc::ByteBuffer request(&empty, 1);
-    grpc::ByteBuffer reply;
-    grpc::Status result;
-    absl::Notification done;
-    stub.UnaryCall(&context, method, grpc::StubOptions(), &request, &reply,
-                   [&](grpc::Status s) {
-                     result = std::move(s);
-                     done.Notify();
-                   });
-    done.WaitForNotification();
-    return result;
+    return testing::GenericUnaryCall(channel, method, "", nullptr);
   }
 
   // Every method of the hub's services, and the health check.

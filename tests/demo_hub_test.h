@@ -130,6 +130,22 @@ class DemoHubTest : public ::testing::Test {
 
   void TearDown() override { store::SetFaultVfsFailing(false); }
 
+  // Points the hub at a copy of the demo policy with the CT gateway's daily
+  // query limit raised, for tests that make more checks than a day allows
+  // (the limit itself is deconfliction_test's). Before StartHub().
+  void RaiseQueryLimit() {
+    absl::StatusOr<std::string> policy =
+        common::ReadFile(HUB_SOURCE_DIR "/deploy/demo/partnership.textproto");
+    ASSERT_THAT(policy, IsOk());
+    const std::string raised = absl::StrReplaceAll(
+        *policy, {{"daily_query_limit: 40 bulk_query_flag: 15",
+                   "daily_query_limit: 100000000 bulk_query_flag: 100000000"}});
+    ASSERT_NE(raised, *policy) << "the demo policy's query limit moved";
+    ASSERT_THAT(common::WriteFileAtomically(dir_ + "/policy.textproto", raised),
+                IsOk());
+    config_.set_policy_file(dir_ + "/policy.textproto");
+  }
+
   void StartHub() {
     auto server = HubServer::Start(config_, &clock_);
     ASSERT_THAT(server, IsOk());

@@ -18,7 +18,7 @@
 #include "hub/store/sqlite_store.h"
 #include "tests/audit_events.h"
 #include "tests/demo_hub_test.h"
-#include "tests/health_check.h"
+#include "tests/generic_call.h"
 #include "tests/referral_samples.h"
 
 namespace hub::testing {

@@ -34,6 +34,7 @@
 #include "hub/hub_server.h"
 #include "proto/hub.grpc.pb.h"
 #include "proto/policy.pb.h"
+#include "tests/generic_call.h"
 #include "tests/referral_samples.h"
 
 namespace {
@@ -140,27 +141,6 @@ struct World {
   }
 };
 
-// A unary call of `method` with `request` bytes as `channel`'s principal.
-grpc::Status Unary(const std::shared_ptr<grpc::Channel>& channel,
-                   const std::string& method, const std::string& request) {
-  grpc::GenericStub stub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(20));
-  grpc::Slice bytes(request);
-  grpc::ByteBuffer buffer(&bytes, 1);
-  grpc::ByteBuffer reply;
-  grpc::Status result;
-  absl::Notification done;
-  stub.UnaryCall(&context, method, grpc::StubOptions(), &buffer, &reply,
-                 [&](grpc::Status s) {
-                   result = std::move(s);
-                   done.Notify();
-                 });
-  done.WaitForNotification();
-  return result;
-}
-
 // The streams, through their typed stubs: one request, every answer read.
 grpc::Status Stream(const std::shared_ptr<grpc::Channel>& channel,
                     const MethodDescriptor& method, const Message& request) {
@@ -252,7 +232,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!parses) return 0;
     status = Stream(channel, method, *request);
   } else {
-    status = Unary(channel, name, parses ? request->SerializeAsString() : rest);
+    status = hub::testing::GenericUnaryCall(
+        channel, name, parses ? request->SerializeAsString() : rest, nullptr);
   }
   if (parses && !Acceptable(status.error_code())) {
     std::fprintf(stderr, "%s answered %d: %s\n", name.c_str(),

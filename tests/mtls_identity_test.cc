@@ -29,7 +29,7 @@
 #include "proto/audit.pb.h"
 #include "proto/hub.grpc.pb.h"
 #include "tests/audit_events.h"
-#include "tests/health_check.h"
+#include "tests/generic_call.h"
 #include "tests/referral_samples.h"
 
 namespace hub {
@@ -438,23 +438,8 @@ grpc::Status CallRaw(const std::shared_ptr<grpc::Channel>& channel,
                      const std::string& method,
                      const google::protobuf::Message& request,
                      std::string* response) {
-  grpc::GenericStub stub(channel);
-  grpc::ClientContext context;
-  context.set_deadline(std::chrono::system_clock::now() +
-                       std::chrono::seconds(20));
-  grpc::Slice bytes(request.SerializeAsString());
-  grpc::ByteBuffer buffer(&bytes, 1);
-  grpc::ByteBuffer reply;
-  grpc::Status result;
-  absl::Notification done;
-  stub.UnaryCall(&context, method, grpc::StubOptions(), &buffer, &reply,
-                 [&](grpc::Status s) {
-                   result = std::move(s);
-                   done.Notify();
-                 });
-  done.WaitForNotification();
-  *response = result.ok() ? Bytes(reply) : "";
-  return result;
+  return testing::GenericUnaryCall(channel, method, request.SerializeAsString(),
+                                   response);
 }
 
 // A well-formed request for every RPC of proto/hub.proto, keyed by method.
