@@ -149,10 +149,10 @@ certs = figures(read("cert_matrix_test.log"), "certificate matrix:")
 revocation = figures(read("cert_matrix_test.log"), "certificate revocation:")
 if certs:
     w(f"| 3.5 certificates (`tests/cert_matrix_test`, `tests/mtls_identity_test`) | "
-      f"{certs.get('cases')} bad cases (expired, not yet valid, another CA, revoked, no "
-      f"and unknown SPIFFE ID, someone else's key, server-only key usage, a revoked "
-      f"intermediate, suspended partner, offboarded principal, no certificate) and "
-      f"plaintext × {certs.get('rpcs')} RPCs and streams: {certs.get('attempts')} "
+      f"{certs.get('cases')} cases (certificates expired, not yet valid, from another CA, "
+      f"revoked, with no or an unknown SPIFFE ID, with someone else's key, for servers "
+      f"only, from a revoked intermediate, of a suspended partner's user, of an "
+      f"offboarded principal; none; plaintext) × {certs.get('rpcs')} RPCs and streams: {certs.get('attempts')} "
       f"attempts; accepted when they should be refused "
       f"{certs.get('accepted_when_should_reject')}, a good certificate refused "
       f"{certs.get('rejected_when_should_accept')}; TLS 1.0 refused "
@@ -167,11 +167,17 @@ else:
     w(f"| 3.5 certificates | no figures | bad accepted 0 | {verdict(rc('cert_matrix_test'))} |")
 b_ok, b_failed = gtest(read("briefing_test.log"))
 d_ok, d_failed = gtest(read("deconfliction_test.log"))
-w(f"| 3.6 leakage (`tests/briefing_test` canaries over the wire, "
-  f"`tests/deconfliction_test` differential) | {b_ok + d_ok} cases passed, "
-  f"{b_failed + d_failed} failed | differential mismatches 0; canary hits 0 | "
-  f"{verdict(max(rc('briefing_test') or 0, rc('deconfliction_test') or 0))}; the canary "
-  "grep across every output, log and cache file is not yet built |")
+canary = figures(read("canary_test.log"), "canary test:")
+canary_text = (f"canaries in {canary.get('canaries')} free-text fields of a referral; "
+               f"{canary.get('answers')} answers to {canary.get('principals')} principals: hits "
+               f"outside what the agreement releases {canary.get('hits_outside_allowed')}, in "
+               f"audit events {canary.get('in_audit_events')}, in log lines "
+               f"{canary.get('in_log_lines')}; ") if canary else "canary test: no figures; "
+w(f"| 3.6 leakage (`tests/canary_test`, `tests/briefing_test` canaries per audience, "
+  f"`tests/deconfliction_test` differential) | {canary_text}{b_ok + d_ok} briefing and "
+  f"deconfliction cases passed, {b_failed + d_failed} failed | differential mismatches 0; "
+  f"canary hits 0 | "
+  f"{verdict(max(rc('briefing_test') or 0, rc('deconfliction_test') or 0, rc('canary_test') or 0))} |")
 
 fuzz_rows = []
 for name in ["policy_fuzzer", "matcher_fuzzer", "renderer_fuzzer", "log_verifier_fuzzer",
@@ -211,7 +217,8 @@ else:
     w(f"| 3.8 disk/RO/IO | no figures | acks during fault 0 | {verdict(rc('fault_loop_test'))} |")
 
 tamper = read("audit_tamper_test.log") or ""
-classes = re.findall(r"(\d+[a-c]?)\s+(.+?)\s{2,}(\d+)\s+(\d+)\s+(\d+)%", tamper)
+classes = re.findall(r"^(?:\d+: )?(\d+[a-c]?)[ \t]+(.+?)[ \t]{2,}(\d+)[ \t]+(\d+)[ \t]+(\d+)%",
+                     tamper, re.M)
 if classes:
     detected_all = all(c[2] == c[3] for c in classes)
     w(f"| 3.9 tamper (`tests/audit_tamper_test`) | {len(classes)} classes and variants × "
@@ -227,9 +234,13 @@ w("| 3.11 backup and restore | not yet built | restore verified; rollback flagge
 w(f"| 3.12 sanitisers | the whole CI tier under ASan+UBSan (clang pass): "
   f"{verdict(rc('ci-tier-clang'))}; gcc pass {verdict(rc('ci-tier-gcc'))} | 0 findings | "
   f"{verdict(rc('ci-tier-clang'))}; TSan and valgrind are not yet run |")
-controls = sorted({re.match(r"negative-(\d-[a-z-]+?)(-[a-z_]+_test)?\.(rc|log|broken)$", f).group(1)
-                   for f in os.listdir(RESULTS)
-                   if re.match(r"negative-(\d-[a-z-]+?)(-[a-z_]+_test)?\.(rc|log|broken)$", f)})
+controls = set()
+for f in os.listdir(RESULTS):
+    m = (re.match(r"negative-(\d+-[a-z-]+)-([a-z_]+_test)\.rc$", f)
+         or re.match(r"negative-(\d+-[a-z-]+)\.broken$", f))
+    if m:
+        controls.add(m.group(1))
+controls = sorted(controls)
 caught_all = bool(controls)
 control_rows = []
 for c in controls:

@@ -68,6 +68,7 @@ suite fault_loop_test
 suite audit_tamper_test
 suite mtls_identity_test
 suite cert_matrix_test
+suite canary_test
 suite offline_sync_test
 suite briefing_test
 suite deconfliction_test
@@ -118,7 +119,7 @@ if [[ ${HUB_NEGATIVE_CONTROLS:-1} == 1 ]]; then
     ctest --test-dir "$nc_build" -R 'make_(test|demo)_certs' >/dev/null 2>&1 || true
     nc_certs=$(grep -o 'HUB_TEST_CERTS=[^";]*' "$nc_build/tests/CTestTestfile.cmake" | head -n 1 | cut -d= -f2)
     for s in referral_crash_test access_matrix_test fault_loop_test load_test \
-             audit_tamper_test cert_matrix_test mtls_identity_test referral_test; do
+             audit_tamper_test cert_matrix_test canary_test mtls_identity_test referral_test; do
       rc=0
       HUB_CRASH_ITERATIONS=50 HUB_LOAD_CLIENTS=32 HUB_LOAD_SECONDS=20 HUB_TAMPER_TRIALS=50 \
         HUB_TAMPER_EVENTS=3000 HUB_TEST_CERTS=$nc_certs HUB_DEMO_CERTS=$nc_build/demo-certs \
