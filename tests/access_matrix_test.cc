@@ -10,6 +10,7 @@
 // here. The last line printed is the suite's figures for
 // docs/reliability.md.
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -59,16 +60,32 @@ const std::vector<pb::ReferralState>& States() {
 // rows fails this test instead of escaping it.
 const std::set<std::string>& CoveredRpcs() {
   static const auto* rpcs = new std::set<std::string>{
-      "ReferralService/Get",        "ReferralService/List",
-      "ReferralService/Transition", "SyncService/Pull",
-      "IdentityService/WhoAmI",     "AuditService/GetCheckpoint",
-      "PolicyService/Explain",      "AuditService/Query",
-      "DeconflictionService/Check", "DeconflictionService/GetStatus"};
+      "ReferralService/Get",
+      "ReferralService/List",
+      "ReferralService/Transition",
+      "ReferralService/Submit",
+      "SyncService/Pull",
+      "IdentityService/WhoAmI",
+      "PolicyService/Explain",
+      "AuditService/GetCheckpoint",
+      "AuditService/GetInclusionProof",
+      "AuditService/GetConsistencyProof",
+      "AuditService/Query",
+      "DeconflictionService/Check",
+      "DeconflictionService/CheckBatch",
+      "DeconflictionService/GetStatus",
+      "BriefingService/Publish",
+      "BriefingService/Withdraw",
+      "BriefingService/List",
+      "BriefingService/Acknowledge",
+      "BriefingService/Read",
+      "BriefingService/AttestPurge",
+      "BriefingService/DeliveryStatus",
+  };
   return *rpcs;
 }
 const std::set<std::string>& NotYetInMatrix() {
   static const auto* rpcs = new std::set<std::string>{
-      "ReferralService/Submit",
       "ReferralService/RequestInformation",
       "ReferralService/RespondInformation",
       "ReferralService/ListInformationRequests",
@@ -76,18 +93,8 @@ const std::set<std::string>& NotYetInMatrix() {
       "ReferralService/RecordConsent",
       "ReferralService/ApproveFeedback",
       "ReferralService/ReleaseFeedback",
-      "AuditService/GetInclusionProof",
-      "AuditService/GetConsistencyProof",
-      "DeconflictionService/CheckBatch",
       "DeconflictionService/RecordOutcome",
-      "BriefingService/Publish",
       "BriefingService/Supersede",
-      "BriefingService/Withdraw",
-      "BriefingService/List",
-      "BriefingService/Acknowledge",
-      "BriefingService/Read",
-      "BriefingService/AttestPurge",
-      "BriefingService/DeliveryStatus",
   };
   return *rpcs;
 }
@@ -473,15 +480,44 @@ TEST_F(AccessMatrixTest, EveryPrincipalGetsExactlyWhatTheOracleAllows) {
         if (!pb::Purpose_IsValid(p)) continue;
         const auto purpose = static_cast<pb::Purpose>(p);
         for (const bool justified : {false, true}) {
-          for (const std::string rpc : {"DeconflictionService/Check",
-                                        "DeconflictionService/GetStatus"}) {
+          for (const std::string rpc :
+               {"DeconflictionService/Check", "DeconflictionService/CheckBatch",
+                "DeconflictionService/GetStatus"}) {
             // The call about `ref`: its status and its answer's bytes.
             auto ask = [&](const std::string& ref) {
               grpc::ClientContext context;
               context.set_deadline(Deadline());
               grpc::Status status;
               std::string answer;
-              if (rpc == "DeconflictionService/Check") {
+              if (rpc == "DeconflictionService/CheckBatch") {
+                // One query on the stream; a refused query is answered with
+                // its status in the answer, and the stream goes on.
+                api::DeconflictionQuery query;
+                query.mutable_context()->set_purpose(purpose);
+                if (justified) {
+                  query.mutable_context()->set_justification("Matrix batch");
+                }
+                query.set_referral(ref);
+                query.set_forenames(record.identity.forenames());
+                query.set_surname(record.identity.surname());
+                query.set_dob(record.identity.dob());
+                auto stream = Deconfliction(user).CheckBatch(&context);
+                stream->Write(query);
+                stream->WritesDone();
+                api::DeconflictionAnswer got;
+                std::string answers;
+                while (stream->Read(&got)) answers += got.SerializeAsString();
+                status = stream->Finish();
+                if (status.ok() && got.error_code() != 0) {
+                  status = grpc::Status(
+                      static_cast<grpc::StatusCode>(got.error_code()),
+                      got.error_message());
+                  got.clear_error_code();
+                  got.clear_error_message();
+                  answers = got.SerializeAsString();
+                }
+                answer = answers;
+              } else if (rpc == "DeconflictionService/Check") {
                 api::DeconflictionQuery query;
                 query.mutable_context()->set_purpose(purpose);
                 if (justified) {
@@ -720,6 +756,7 @@ TEST_F(AccessMatrixTest, CallsAboutNoReferralFollowTheOracleToo) {
                   HUB_SOURCE_DIR "/deploy/demo/partnership.textproto", &policy),
               IsOk());
   int cells = 0, passed = 0, allow_cells = 0, deny_cells = 0;
+  int submissions = 0;
   for (const auto& principal : policy.principals()) {
     const std::string user = absl::AsciiStrToLower(principal.id());
     auto channel = ChannelOf(user);
@@ -773,6 +810,52 @@ TEST_F(AccessMatrixTest, CallsAboutNoReferralFollowTheOracleToo) {
                            api::PolicyService::NewStub(channel)->Explain(
                                &context, request, &response)});
         }
+        {
+          api::SubmitReferralRequest request;
+          *request.mutable_context() = ctx;
+          request.mutable_context()->set_request_id(
+              absl::StrCat("matrix-submit-", ++submissions));
+          *request.mutable_submission() = AdultSubmission();
+          request.mutable_submission()
+              ->mutable_subject()
+              ->mutable_identity()
+              ->set_surname(absl::StrCat("Submitmatrix", Letters(submissions)));
+          request.mutable_submission()
+              ->mutable_subject()
+              ->clear_local_identifiers();
+          api::SubmitReferralResponse response;
+          grpc::ClientContext context;
+          context.set_deadline(Deadline());
+          asked.push_back({"ReferralService/Submit", "-",
+                           api::ReferralService::NewStub(channel)->Submit(
+                               &context, request, &response)});
+        }
+        {
+          api::GetInclusionProofRequest request;
+          *request.mutable_context() = ctx;
+          request.set_index(0);
+          request.set_tree_size(2);
+          api::AuditProofResponse response;
+          grpc::ClientContext context;
+          context.set_deadline(Deadline());
+          asked.push_back(
+              {"AuditService/GetInclusionProof", "-",
+               api::AuditService::NewStub(channel)->GetInclusionProof(
+                   &context, request, &response)});
+        }
+        {
+          api::GetConsistencyProofRequest request;
+          *request.mutable_context() = ctx;
+          request.set_first_size(1);
+          request.set_second_size(2);
+          api::AuditProofResponse response;
+          grpc::ClientContext context;
+          context.set_deadline(Deadline());
+          asked.push_back(
+              {"AuditService/GetConsistencyProof", "-",
+               api::AuditService::NewStub(channel)->GetConsistencyProof(
+                   &context, request, &response)});
+        }
         for (const std::string query : {"AQ1", "AQ2", "AQ3"}) {
           api::AuditQueryRequest request;
           *request.mutable_context() = ctx;
@@ -811,6 +894,240 @@ TEST_F(AccessMatrixTest, CallsAboutNoReferralFollowTheOracleToo) {
                "access matrix (no referral): cells=%d passed=%d allow=%d "
                "deny=%d\n",
                cells, passed, allow_cells, deny_cells);
+}
+
+// A briefing id no briefing has.
+constexpr char kMissingBriefing[] = "01900000-0000-7000-8000-000000000000";
+
+TEST_F(AccessMatrixTest, BriefingsReachExactlyWhomTheOracleSays) {
+  ASSERT_NO_FATAL_FAILURE(StartMatrixHub());
+  const std::map<Cell, Allowed> oracle =
+      ReadOracle(HUB_SOURCE_DIR "/tests/testdata/access_matrix.csv");
+  prevent::policy::v1::PolicyFile policy;
+  ASSERT_THAT(common::ParseTextProtoFile(
+                  HUB_SOURCE_DIR "/deploy/demo/partnership.textproto", &policy),
+              IsOk());
+  rec::BriefingDraft draft;
+  ASSERT_THAT(
+      common::ParseTextProtoFile(
+          HUB_SOURCE_DIR "/deploy/demo/briefings/b-wxc-2025-26.textproto",
+          &draft),
+      IsOk());
+  int published = 0;
+  // Publishes `draft` as the CTLP owner; its id.
+  auto publish = [&](std::string* id) {
+    ASSERT_NO_FATAL_FAILURE(
+        PublishOk(draft, absl::StrCat("matrix-briefing-", ++published), id));
+  };
+  std::string briefing;
+  ASSERT_NO_FATAL_FAILURE(publish(&briefing));
+
+  int cells = 0, passed = 0, allow_cells = 0, deny_cells = 0;
+  int distinguishable = 0;
+  // Whether the oracle lets `principal` know the briefing at all.
+  auto knows = [&](const std::string& principal) {
+    for (const auto& [cell, unused] : oracle) {
+      if (std::get<0>(cell) == principal && std::get<2>(cell) == "ctlp") {
+        return true;
+      }
+    }
+    return false;
+  };
+  // Checks one answer against the oracle. `ask(id)` makes the same call
+  // about briefing `id`; it is asked again about none when the principal
+  // may not know the briefing. A change the policy let through but the
+  // briefing's state refused (asked twice, say) counts as allowed.
+  auto check = [&](const std::string& principal, const std::string& rpc,
+                   const std::string& record, pb::Purpose purpose,
+                   bool justified, const grpc::Status& status,
+                   const std::function<grpc::Status(const std::string&)>& ask,
+                   const std::string& id) {
+    auto it = oracle.find(
+        Cell{principal, rpc, record, "-", pb::Purpose_Name(purpose), ""});
+    const bool allow =
+        it != oracle.end() && (justified || !it->second.needs_justification);
+    const bool answered =
+        status.ok() ||
+        status.error_code() == grpc::StatusCode::FAILED_PRECONDITION;
+    const std::string where =
+        absl::StrCat(principal, " ", rpc, " ", pb::Purpose_Name(purpose),
+                     justified ? " (justified)" : "");
+    ++cells;
+    allow ? ++allow_cells : ++deny_cells;
+    if (allow != answered) {
+      ADD_FAILURE() << where << ": " << status.error_code() << " "
+                    << status.error_message() << ", the oracle "
+                    << (allow ? "allows" : "refuses") << " it";
+      return;
+    }
+    if (!allow && !knows(principal) && !id.empty()) {
+      const grpc::Status missing = ask(kMissingBriefing);
+      if (status.error_code() != missing.error_code() ||
+          WithoutId(status.error_message(), id) !=
+              WithoutId(missing.error_message(), kMissingBriefing)) {
+        ++distinguishable;
+        ADD_FAILURE() << where << ": refused with " << status.error_code()
+                      << " \"" << status.error_message()
+                      << "\"; about no briefing: " << missing.error_code()
+                      << " \"" << missing.error_message() << "\"";
+        return;
+      }
+    }
+    ++passed;
+  };
+  auto each =
+      [&](const std::function<void(
+              const std::string& principal, const std::string& user,
+              pb::Purpose, bool justified, const api::RequestContext&)>& f) {
+        for (const auto& principal : policy.principals()) {
+          for (int p = pb::Purpose_MIN + 1; p <= pb::Purpose_MAX; ++p) {
+            if (!pb::Purpose_IsValid(p)) continue;
+            for (const bool justified : {false, true}) {
+              api::RequestContext ctx;
+              ctx.set_purpose(static_cast<pb::Purpose>(p));
+              if (justified) ctx.set_justification("Matrix: stated reason");
+              f(principal.id(), absl::AsciiStrToLower(principal.id()),
+                static_cast<pb::Purpose>(p), justified, ctx);
+            }
+          }
+        }
+      };
+
+  // List: does the briefing appear? And DeliveryStatus.
+  std::map<std::string, std::string> conditions;  // principal -> sha256
+  each([&](const std::string& principal, const std::string& user,
+           pb::Purpose purpose, bool justified,
+           const api::RequestContext& ctx) {
+    api::ListBriefingsRequest list;
+    *list.mutable_context() = ctx;
+    api::ListBriefingsResponse listed;
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    const grpc::Status status = Briefings(user).List(&context, list, &listed);
+    bool appears = false;
+    for (const rec::BriefingListing& l : listed.briefings()) {
+      if (l.briefing_id() == briefing) {
+        appears = true;
+        conditions[principal] = common::Sha256Hex(l.handling_conditions());
+      }
+    }
+    check(principal, "BriefingService/List", "ctlp", purpose, justified,
+          appears ? status : grpc::Status(grpc::StatusCode::NOT_FOUND, ""),
+          nullptr, "");
+    auto status_of = [&](const std::string& id) {
+      api::BriefingDeliveryStatusRequest request;
+      *request.mutable_context() = ctx;
+      request.set_briefing_id(id);
+      api::BriefingDeliveryStatusResponse response;
+      grpc::ClientContext c;
+      c.set_deadline(Deadline());
+      return Briefings(user).DeliveryStatus(&c, request, &response);
+    };
+    check(principal, "BriefingService/DeliveryStatus", "ctlp", purpose,
+          justified, status_of(briefing), status_of, briefing);
+  });
+
+  // Acknowledge (with the conditions the principal was shown), then Read.
+  for (const std::string rpc :
+       {"BriefingService/Acknowledge", "BriefingService/Read"}) {
+    each([&](const std::string& principal, const std::string& user,
+             pb::Purpose purpose, bool justified,
+             const api::RequestContext& ctx) {
+      auto ask = [&](const std::string& id) {
+        grpc::ClientContext c;
+        c.set_deadline(Deadline());
+        if (rpc == "BriefingService/Acknowledge") {
+          api::AcknowledgeBriefingRequest request;
+          *request.mutable_context() = ctx;
+          request.set_briefing_id(id);
+          request.set_conditions_sha256(conditions.count(principal)
+                                            ? conditions[principal]
+                                            : common::Sha256Hex("unseen"));
+          api::AcknowledgeBriefingResponse response;
+          return Briefings(user).Acknowledge(&c, request, &response);
+        }
+        api::ReadBriefingRequest request;
+        *request.mutable_context() = ctx;
+        request.set_briefing_id(id);
+        api::ReadBriefingResponse response;
+        return Briefings(user).Read(&c, request, &response);
+      };
+      check(principal, rpc, "ctlp", purpose, justified, ask(briefing), ask,
+            briefing);
+    });
+  }
+
+  // Publish: another briefing; Withdraw: a fresh one where the oracle
+  // allows it (so each allowed withdrawal has a live briefing), the first
+  // one otherwise (which must stay live).
+  each([&](const std::string& principal, const std::string& user,
+           pb::Purpose purpose, bool justified,
+           const api::RequestContext& ctx) {
+    api::PublishBriefingRequest request;
+    *request.mutable_context() = ctx;
+    request.mutable_context()->set_request_id(
+        absl::StrCat("matrix-publish-", ++published));
+    *request.mutable_draft() = draft;
+    api::PublishBriefingResponse response;
+    grpc::ClientContext c;
+    c.set_deadline(Deadline());
+    check(principal, "BriefingService/Publish", "-", purpose, justified,
+          Briefings(user).Publish(&c, request, &response), nullptr, "");
+
+    const bool allowed =
+        oracle.count(Cell{principal, "BriefingService/Withdraw", "ctlp", "-",
+                          pb::Purpose_Name(purpose), ""});
+    std::string target = briefing;
+    if (allowed) {
+      ASSERT_NO_FATAL_FAILURE(publish(&target));
+    }
+    auto withdraw = [&](const std::string& id) {
+      api::WithdrawBriefingRequest w;
+      *w.mutable_context() = ctx;
+      w.set_briefing_id(id);
+      w.set_reason("Access matrix withdrawal");
+      api::WithdrawBriefingResponse r;
+      grpc::ClientContext wc;
+      wc.set_deadline(Deadline());
+      return Briefings(user).Withdraw(&wc, w, &r);
+    };
+    check(principal, "BriefingService/Withdraw", "ctlp", purpose, justified,
+          withdraw(target), withdraw, target);
+  });
+
+  // The owner withdraws the first briefing; each recipient attests its
+  // copy's purge.
+  {
+    api::WithdrawBriefingRequest request;
+    request.mutable_context()->set_purpose(pb::CTLP_BRIEFING);
+    request.set_briefing_id(briefing);
+    request.set_reason("Access matrix: withdrawn so copies are purged");
+    api::WithdrawBriefingResponse response;
+    grpc::ClientContext context;
+    context.set_deadline(Deadline());
+    ASSERT_TRUE(
+        Briefings("u-ctlpown").Withdraw(&context, request, &response).ok());
+  }
+  each([&](const std::string& principal, const std::string& user,
+           pb::Purpose purpose, bool justified,
+           const api::RequestContext& ctx) {
+    auto attest = [&](const std::string& id) {
+      api::AttestPurgeRequest request;
+      *request.mutable_context() = ctx;
+      request.set_briefing_id(id);
+      api::AttestPurgeResponse response;
+      grpc::ClientContext c;
+      c.set_deadline(Deadline());
+      return Briefings(user).AttestPurge(&c, request, &response);
+    };
+    check(principal, "BriefingService/AttestPurge", "ctlp", purpose, justified,
+          attest(briefing), attest, briefing);
+  });
+
+  std::fprintf(stderr,
+               "access matrix (briefings): cells=%d passed=%d allow=%d "
+               "deny=%d distinguishable=%d\n",
+               cells, passed, allow_cells, deny_cells, distinguishable);
 }
 
 }  // namespace

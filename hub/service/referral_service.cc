@@ -120,11 +120,18 @@ grpc::ServerUnaryReactor* ReferralService::Submit(
       kSubmit, context, [this, request, response](Call& call) -> absl::Status {
         const api::RequestContext& ctx = request->context();
         RETURN_IF_ERROR(ValidateRequestContext(ctx));
+        // T1 is bound to its purpose (SPEC §2.1, P01): a rule that lets a
+        // role send case data for another purpose (the CT gateway's routing
+        // outcome, F10) never makes that role a referrer.
+        if (ctx.purpose() != pb::PREVENT_REFERRAL_SUBMISSION) {
+          return absl::InvalidArgumentError(
+              "context.purpose: a referral is submitted for "
+              "PREVENT_REFERRAL_SUBMISSION");
+        }
         if (ctx.request_id().empty()) {
           return absl::InvalidArgumentError(
               "context.request_id: required to submit; generate one per "
-              "referral "
-              "and send the same id again if you retry");
+              "referral and send the same id again if you retry");
         }
         const rec::ReferralSubmission& submission = request->submission();
         RETURN_IF_ERROR(referrals::ValidateSubmission(submission, call.now()));
