@@ -42,12 +42,14 @@ results=$build/extended
 rm -rf "$results"
 mkdir -p "$results"
 
-# Both builds, with every test (the clang one with the fuzz targets, under
-# ASan+UBSan), as CI builds them.
-HUB_BUILD_DIR=$build "$root/tests/run.sh" >"$results/ci-tier-gcc.log" 2>&1 \
+# Both builds, with every test at its CI budget (the clang one with the fuzz
+# targets, under ASan+UBSan), as CI builds and runs them.
+ci_env=(env -u HUB_CRASH_ITERATIONS -u HUB_LOAD_CLIENTS -u HUB_LOAD_SECONDS
+        -u HUB_TAMPER_TRIALS -u HUB_TAMPER_EVENTS)
+"${ci_env[@]}" HUB_BUILD_DIR="$build" "$root/tests/run.sh" >"$results/ci-tier-gcc.log" 2>&1 \
   && echo 0 >"$results/ci-tier-gcc.rc" || echo $? >"$results/ci-tier-gcc.rc"
-HUB_BUILD_DIR=$fuzz_build HUB_BUILD_TYPE=RelWithDebInfo CXX=clang++ HUB_FUZZING=ON \
-  "$root/tests/run.sh" >"$results/ci-tier-clang.log" 2>&1 \
+"${ci_env[@]}" HUB_BUILD_DIR="$fuzz_build" HUB_BUILD_TYPE=RelWithDebInfo CXX=clang++ \
+  HUB_FUZZING=ON "$root/tests/run.sh" >"$results/ci-tier-clang.log" 2>&1 \
   && echo 0 >"$results/ci-tier-clang.rc" || echo $? >"$results/ci-tier-clang.rc"
 
 # Each suite at its extended budget, run directly (ctest's timeouts are
