@@ -970,6 +970,7 @@ TEST_F(ChannelTest,
   EXPECT_EQ(theirs.requests_size(), 0) << status.error_message();
 
   // Probation cannot answer the trust's request: it is not there for them.
+  // Nor can the coordinator who sent it, though F26 lets him follow it.
   api::RespondInformationRequest answer;
   *answer.mutable_context() = channel::Context(pb::CHANNEL_ASSESSMENT);
   answer.set_request_id(nhs_request);
@@ -982,6 +983,14 @@ TEST_F(ChannelTest,
   api::RespondInformationResponse answered;
   status = Respond("u-imercer", answer, &answered);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  status = Respond("u-hokoro", answer, &answered);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  {
+    std::vector<ab::AuditEvent> events = AuditEvents(db_path_);
+    ASSERT_FALSE(events.empty());
+    EXPECT_EQ(events.back().operation(), ab::POLICY_DENY);
+    EXPECT_EQ(events.back().decision().reason(), pb::OUT_OF_SCOPE);
+  }
 
   // P13: an NHS answer records the consent decision; without consent, a
   // public-interest justification and a Caldicott approver who is not the
@@ -1187,6 +1196,17 @@ TEST_F(ChannelTest, FeedbackReachesTheReferrerOnlyOnceApprovedAndReleased) {
                          &api::ReferralService::Stub::ApproveFeedback, approve,
                          &approved);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  // The gateway, but for another purpose than the one the call serves:
+  // refused, and recorded as a denial.
+  *approve.mutable_context() =
+      channel::Context(pb::PREVENT_GATEWAY_DECONFLICTION, "Gateway assessment");
+  status = channel::Call(As("u-dsallenby"),
+                         &api::ReferralService::Stub::ApproveFeedback, approve,
+                         &approved);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_THAT(status.error_message(), HasSubstr("context.purpose"));
+  EXPECT_EQ(AuditEvents(db_path_).back().operation(), ab::POLICY_DENY);
+  *approve.mutable_context() = channel::Context(pb::REFERRER_FEEDBACK);
   status = channel::Call(As("u-dsallenby"),
                          &api::ReferralService::Stub::ApproveFeedback, approve,
                          &approved);

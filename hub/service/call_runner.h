@@ -81,6 +81,15 @@ class Call {
     decision_->allowed = false;
     decision_->reason = reason;
   }
+  // Refuses an allowed call for a limit the hub sets beyond the rule (the
+  // role that makes a step, the purpose a call serves): audited as
+  // POLICY_DENY for `reason`, answered PERMISSION_DENIED with `message`.
+  // REQUIRES: Authorize() has been called.
+  absl::Status Deny(prevent::policy::v1::ReasonCode reason,
+                    absl::string_view message) {
+    Refuse(reason);
+    return absl::PermissionDeniedError(message);
+  }
   // Marks an allowed call for review in the audit log (e.g.
   // BULK_QUERY_FLAGGED): the event's decision carries `reason`.
   // REQUIRES: Authorize() has been called.

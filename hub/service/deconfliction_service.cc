@@ -419,11 +419,14 @@ grpc::ServerUnaryReactor* DeconflictionService::RecordOutcome(
             BeginUpdate(*store_, *locks_, call, request->referral(), ctx,
                         kRecordOutcome, response));
         if (!found.has_value()) return absl::OkStatus();  // a repeat
+        RETURN_IF_ERROR(RequirePurpose(call, ctx,
+                                       pb::PREVENT_GATEWAY_DECONFLICTION,
+                                       "recording the outcome"));
         const AuthenticatedPeer& peer = call.peer();
         if (!HasRole(*peer.principal, pb::CT_GATEWAY_OFFICER)) {
-          return absl::PermissionDeniedError(
-              "the deconfliction outcome is recorded by the CT gateway "
-              "(CT_GATEWAY_OFFICER) (T6)");
+          return call.Deny(pb::ROLE_NOT_IN_RULE,
+                           "the deconfliction outcome is recorded by the CT "
+                           "gateway (CT_GATEWAY_OFFICER) (T6)");
         }
         const auto state = static_cast<pb::ReferralState>(found->row.state);
         if (state != pb::POLICE_GATEWAY && state != pb::INFO_GATHERING) {

@@ -70,7 +70,7 @@ absl::StatusOr<std::vector<pb::ReferralState>> PathFor(
 
 // Every step of `path` from `from` is a move of the lifecycle made by
 // `made_by` that the caller's roles may make.
-absl::Status CheckMoves(pb::ReferralState from,
+absl::Status CheckMoves(Call& call, pb::ReferralState from,
                         const std::vector<pb::ReferralState>& path,
                         referrals::MadeBy made_by,
                         const policy::Principal& caller) {
@@ -81,7 +81,8 @@ absl::Status CheckMoves(pb::ReferralState from,
         !referrals::MayMake(*move, RolesOf(caller), false)) {
       std::vector<std::string> who;
       for (pb::Role role : move->roles) who.push_back(pb::Role_Name(role));
-      return absl::PermissionDeniedError(
+      return call.Deny(
+          pb::ROLE_NOT_IN_RULE,
           absl::StrCat("the move from ", pb::ReferralState_Name(at), " to ",
                        pb::ReferralState_Name(to), " (", move->label,
                        ") is recorded by ", absl::StrJoin(who, " or ")));
@@ -254,16 +255,20 @@ grpc::ServerUnaryReactor* ReferralService::RecordPanelDecision(
                         kRecordPanelDecision, response));
         if (!found.has_value()) return absl::OkStatus();  // a repeat
 
+        RETURN_IF_ERROR(
+            RequirePurpose(call, ctx, pb::CHANNEL_PANEL, "a panel decision"));
         const AuthenticatedPeer& peer = call.peer();
         if (!HasRole(*peer.principal, pb::PANEL_CHAIR)) {
-          return absl::PermissionDeniedError(
+          return call.Deny(
+              pb::ROLE_NOT_IN_RULE,
               "the panel's decisions are recorded by its chair (PANEL_CHAIR)");
         }
         const auto from = static_cast<pb::ReferralState>(found->row.state);
         ASSIGN_OR_RETURN(std::vector<pb::ReferralState> path,
                          PathFor(decision.outcome(), from));
-        RETURN_IF_ERROR(CheckMoves(
-            from, path, referrals::MadeBy::kPanelDecision, *peer.principal));
+        RETURN_IF_ERROR(CheckMoves(call, from, path,
+                                   referrals::MadeBy::kPanelDecision,
+                                   *peer.principal));
         RETURN_IF_ERROR(CheckQuorum(decision, *peer.policy, peer,
                                     found->row.area,
                                     ChildConcerned(found->file, call.now())));
@@ -372,6 +377,8 @@ grpc::ServerUnaryReactor* ReferralService::RecordConsent(
             BeginUpdate(*store_, *locks_, call, request->referral(), ctx,
                         kRecordConsent, response));
         if (!found.has_value()) return absl::OkStatus();  // a repeat
+        RETURN_IF_ERROR(RequirePurpose(call, ctx, pb::CHANNEL_SUPPORT_DELIVERY,
+                                       "recording consent"));
 
         const auto from = static_cast<pb::ReferralState>(found->row.state);
         pb::ReferralState to = pb::REFERRAL_STATE_UNSPECIFIED;
@@ -391,8 +398,8 @@ grpc::ServerUnaryReactor* ReferralService::RecordConsent(
               "in SUPPORT_ACTIVE"));
         }
         const AuthenticatedPeer& peer = call.peer();
-        RETURN_IF_ERROR(CheckMoves(from, {to}, referrals::MadeBy::kConsent,
-                                   *peer.principal));
+        RETURN_IF_ERROR(CheckMoves(
+            call, from, {to}, referrals::MadeBy::kConsent, *peer.principal));
         const int age = referrals::AgeOn(found->file.subject().identity().dob(),
                                          call.now());
         RETURN_IF_ERROR(CheckConsentGiver(consent, found->file, age));

@@ -57,11 +57,13 @@ grpc::ServerUnaryReactor* ReferralService::ApproveFeedback(
             BeginUpdate(*store_, *locks_, call, request->referral(), ctx,
                         kApproveFeedback, response));
         if (!found.has_value()) return absl::OkStatus();  // a repeat
+        RETURN_IF_ERROR(RequirePurpose(call, ctx, pb::REFERRER_FEEDBACK,
+                                       "approving feedback (P19)"));
         const AuthenticatedPeer& peer = call.peer();
         if (!HasRole(*peer.principal, pb::CT_GATEWAY_OFFICER)) {
-          return absl::PermissionDeniedError(
-              "feedback to the referrer is approved by the CT gateway "
-              "(CT_GATEWAY_OFFICER) (P19)");
+          return call.Deny(pb::ROLE_NOT_IN_RULE,
+                           "feedback to the referrer is approved by the CT "
+                           "gateway (CT_GATEWAY_OFFICER) (P19)");
         }
         rec::CaseFile file = found->file;
         Review& review = *file.mutable_feedback_review();
@@ -108,11 +110,14 @@ grpc::ServerUnaryReactor* ReferralService::ReleaseFeedback(
             BeginUpdate(*store_, *locks_, call, request->referral(), ctx,
                         kReleaseFeedback, response));
         if (!found.has_value()) return absl::OkStatus();  // a repeat
+        RETURN_IF_ERROR(RequirePurpose(call, ctx, pb::REFERRER_FEEDBACK,
+                                       "releasing feedback (P19)"));
         const AuthenticatedPeer& peer = call.peer();
         if (!HasRole(*peer.principal, pb::LA_PREVENT_COORDINATOR)) {
-          return absl::PermissionDeniedError(
-              "approved feedback is released to the referrer by the Prevent "
-              "coordinator (LA_PREVENT_COORDINATOR) (P19)");
+          return call.Deny(pb::ROLE_NOT_IN_RULE,
+                           "approved feedback is released to the referrer by "
+                           "the Prevent coordinator (LA_PREVENT_COORDINATOR) "
+                           "(P19)");
         }
         rec::CaseFile file = found->file;
         Review& review = *file.mutable_feedback_review();

@@ -326,6 +326,13 @@ grpc::ServerUnaryReactor* ReferralService::RespondInformation(
             !stored.has_value()) {
           return NotFound(pb::INFORMATION, id);
         }
+        // Only the addressed partner answers. To anyone else, the
+        // coordinator who follows the request (F26) included, it is as
+        // missing.
+        if (stored->row.recipient_partner_id != peer.partner->id()) {
+          call.Refuse(pb::OUT_OF_SCOPE);
+          return NotFound(pb::INFORMATION, id);
+        }
 
         ASSIGN_OR_RETURN(const bool replayed,
                          Replayed(*store_, call, kRespondInformation,

@@ -229,6 +229,15 @@ absl::Status AuthorizeReferral(Call& call, policy::Action action,
   return absl::OkStatus();
 }
 
+absl::Status RequirePurpose(Call& call, const api::RequestContext& context,
+                            pb::Purpose purpose, absl::string_view what) {
+  if (context.purpose() == purpose) return absl::OkStatus();
+  return call.Deny(
+      pb::PURPOSE_NOT_IN_RULE,
+      absl::StrCat("context.purpose: ", what, " is for purpose ",
+                   pb::Purpose_Name(purpose), "; ask again with that purpose"));
+}
+
 namespace {
 
 // The stored row of `found` with `file` as its new case file in `state`.

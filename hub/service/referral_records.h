@@ -123,6 +123,16 @@ absl::Status AuthorizeReferral(Call& call, policy::Action action,
                                const prevent::hub::v1::RequestContext& context,
                                absl::string_view part_source = "");
 
+// A workflow call serves one purpose: a rule that lets the caller change the
+// case for another purpose does not let it make this call. Otherwise a
+// POLICY_DENY (PURPOSE_NOT_IN_RULE), PERMISSION_DENIED naming
+// context.purpose; `what` names the call for the message.
+// REQUIRES: the call has been authorised on the referral.
+absl::Status RequirePurpose(Call& call,
+                            const prevent::hub::v1::RequestContext& context,
+                            prevent::policy::v1::Purpose purpose,
+                            absl::string_view what);
+
 // Hands `call` the change of `found` to `file` in `state`, with the reply
 // to keep for a repeat of context.request_id (if any).
 void SetReferralWrite(Call& call, const StoredReferral& found,

@@ -423,10 +423,12 @@ grpc::ServerUnaryReactor* ReferralService::Transition(
           std::vector<std::string> who;
           for (pb::Role role : move->roles) who.push_back(pb::Role_Name(role));
           if (move->referrer) who.push_back("the referrer");
-          return absl::PermissionDeniedError(absl::StrCat(
-              "to: the move from ", pb::ReferralState_Name(from), " to ",
-              pb::ReferralState_Name(to), " (", move->label, ") is made by ",
-              absl::StrJoin(who, " or ")));
+          return call.Deny(
+              pb::ROLE_NOT_IN_RULE,
+              absl::StrCat("to: the move from ", pb::ReferralState_Name(from),
+                           " to ", pb::ReferralState_Name(to), " (",
+                           move->label, ") is made by ",
+                           absl::StrJoin(who, " or ")));
         }
 
         rec::CaseFile file = found->file;

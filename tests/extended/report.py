@@ -129,18 +129,25 @@ else:
 w("| 3.3 power loss (LazyFS) | not yet built | FULL: lost 0; NORMAL control: loss "
   "detected | — |")
 
-matrix = figures(read("access_matrix_test.log"), "access matrix:")
+matrix_log = read("access_matrix_test.log")
+matrix = figures(matrix_log, "access matrix:")
+parts = [figures(matrix_log, f"access matrix ({p}):")
+         for p in ("no referral", "briefings", "workflow")]
 if matrix:
+    def total(key):
+        return sum(int(f.get(key, 0)) for f in [matrix] + parts if f)
+    distinguishable = (int(matrix.get("forbidden_vs_not_found_distinguishable", 0))
+                       + sum(int(f.get("distinguishable", 0)) for f in parts if f))
+    audit_diff = int(matrix.get("denial_audit_diff", 0)) + sum(
+        int(f.get("denial_audit_diff", 0)) for f in parts if f)
     w(f"| 3.4 access matrix (`tests/access_matrix_test`, oracle "
-      f"`tests/testdata/access_matrix.csv`) | {matrix.get('cells')} cells, "
-      f"{matrix.get('passed')} as the oracle says ({matrix.get('allow')} allow, "
-      f"{matrix.get('deny')} deny), {matrix.get('principals')} principals; denial audit "
-      f"diff {matrix.get('denial_audit_diff')}; refusals distinguishable from a missing "
-      f"record {matrix.get('forbidden_vs_not_found_distinguishable')}; RPCs in the oracle "
-      f"{matrix.get('rpcs_covered')}, not yet {matrix.get('rpcs_pending')}, without rows "
-      f"{matrix.get('rpcs_without_rows')} | 100% match; deny audits = deny cells; no "
-      f"existence oracle; no unmapped RPC | {verdict(rc('access_matrix_test'))} "
-      f"(for the RPCs covered) |")
+      f"`tests/testdata/access_matrix.csv`) | {total('cells')} cells in "
+      f"{1 + sum(1 for f in parts if f)} parts, {total('passed')} as the oracle says "
+      f"({total('allow')} allow, {total('deny')} deny), {matrix.get('principals')} "
+      f"principals; denial audit diff {audit_diff}; refusals distinguishable from a "
+      f"missing record {distinguishable}; RPCs in the oracle {matrix.get('rpcs_covered')}, "
+      f"without rows {matrix.get('rpcs_without_rows')} | 100% match; deny audits = deny "
+      f"cells; no existence oracle; no unmapped RPC | {verdict(rc('access_matrix_test'))} |")
 else:
     w(f"| 3.4 access matrix | no figures | 100% match | {verdict(rc('access_matrix_test'))} |")
 
