@@ -15,6 +15,10 @@
 #   HUB_TAMPER_EVENTS      events in the tampered log           (3000)
 #   HUB_FUZZ_SECONDS       fuzzing per target                   (3600)
 #   HUB_NEGATIVE_CONTROLS  0 to skip the negative controls         (1)
+#   HUB_EXTENDED_PARTS     which parts run ("ci suites fuzz negative"). Without
+#                          "ci" the two builds are made but their CI-tier tests
+#                          are not run (CI runs them); a run of some parts keeps
+#                          the other parts' results and reports them all.
 # --quick: minute-scale budgets, report written under the build tree, not
 # docs/ (a smoke run of the tier itself).
 set -euo pipefail
@@ -39,18 +43,34 @@ export HUB_CRASH_ITERATIONS HUB_LOAD_CLIENTS HUB_LOAD_SECONDS HUB_TAMPER_TRIALS 
 build=$(realpath -m "${HUB_BUILD_DIR:-$root/build}")
 fuzz_build=$(realpath -m "${HUB_FUZZ_BUILD_DIR:-$root/build-clang}")
 results=$build/extended
-rm -rf "$results"
+parts=${HUB_EXTENDED_PARTS:-ci suites fuzz negative}
+part() { [[ " $parts " == *" $1 "* ]]; }
+[[ -z ${HUB_EXTENDED_PARTS:-} ]] && rm -rf "$results"
 mkdir -p "$results"
 
 # Both builds, with every test at its CI budget (the clang one with the fuzz
-# targets, under ASan+UBSan), as CI builds and runs them.
+# targets, under ASan+UBSan), as CI builds and runs them; or, without the
+# "ci" part, only built, with the certificates the suites use.
 ci_env=(env -u HUB_CRASH_ITERATIONS -u HUB_LOAD_CLIENTS -u HUB_LOAD_SECONDS
         -u HUB_TAMPER_TRIALS -u HUB_TAMPER_EVENTS)
-"${ci_env[@]}" HUB_BUILD_DIR="$build" "$root/tests/run.sh" >"$results/ci-tier-gcc.log" 2>&1 \
-  && echo 0 >"$results/ci-tier-gcc.rc" || echo $? >"$results/ci-tier-gcc.rc"
-"${ci_env[@]}" HUB_BUILD_DIR="$fuzz_build" HUB_BUILD_TYPE=RelWithDebInfo CXX=clang++ \
-  HUB_FUZZING=ON "$root/tests/run.sh" >"$results/ci-tier-clang.log" 2>&1 \
-  && echo 0 >"$results/ci-tier-clang.rc" || echo $? >"$results/ci-tier-clang.rc"
+if part ci; then
+  "${ci_env[@]}" HUB_BUILD_DIR="$build" "$root/tests/run.sh" >"$results/ci-tier-gcc.log" 2>&1 \
+    && echo 0 >"$results/ci-tier-gcc.rc" || echo $? >"$results/ci-tier-gcc.rc"
+  "${ci_env[@]}" HUB_BUILD_DIR="$fuzz_build" HUB_BUILD_TYPE=RelWithDebInfo CXX=clang++ \
+    HUB_FUZZING=ON "$root/tests/run.sh" >"$results/ci-tier-clang.log" 2>&1 \
+    && echo 0 >"$results/ci-tier-clang.rc" || echo $? >"$results/ci-tier-clang.rc"
+else
+  echo "== builds (CI-tier tests not run)" >&2
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DHUB_BUILD_TESTS=ON \
+    -DHUB_SANITIZE= -DHUB_FUZZING=OFF >/dev/null
+  cmake --build "$build" -j "$(nproc)" >"$results/build-gcc.log" 2>&1
+  CXX=clang++ cmake -S "$root" -B "$fuzz_build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DHUB_BUILD_TESTS=ON -DHUB_SANITIZE= -DHUB_FUZZING=ON >/dev/null
+  cmake --build "$fuzz_build" -j "$(nproc)" >"$results/build-clang.log" 2>&1
+  for tree in "$build" "$fuzz_build"; do
+    ctest --test-dir "$tree" -R 'make_(test|demo)_certs' >/dev/null
+  done
+fi
 
 # Each suite at its extended budget, run directly (ctest's timeouts are
 # CI's): its whole output and its exit code. The PKIs are the ones the CI
@@ -63,18 +83,20 @@ suite() {  # NAME: tests/NAME in the gcc build
     >"$results/$1.log" 2>&1 || rc=$?
   echo "$rc" >"$results/$1.rc"
 }
-suite referral_crash_test
-suite load_test
-suite access_matrix_test
-suite fault_loop_test
-suite audit_tamper_test
-suite mtls_identity_test
-suite cert_matrix_test
-suite canary_test
-suite offline_sync_test
-suite briefing_test
-suite deconfliction_test
-suite referral_test
+if part suites; then
+  suite referral_crash_test
+  suite load_test
+  suite access_matrix_test
+  suite fault_loop_test
+  suite audit_tamper_test
+  suite mtls_identity_test
+  suite cert_matrix_test
+  suite canary_test
+  suite offline_sync_test
+  suite briefing_test
+  suite deconfliction_test
+  suite referral_test
+fi
 
 # Each fuzz target for its budget, two at a time, from its corpus.
 fuzz() {  # BINARY [SEEDS]
@@ -90,20 +112,22 @@ fuzz() {  # BINARY [SEEDS]
      "$corpus" ${2:-} >"$results/$name.log" 2>&1) || rc=$?
   echo "$rc" >"$results/$name.rc"
 }
-fuzz "$fuzz_build/policy/policy_fuzzer" "$root/policy/fuzz_seeds" &
-fuzz "$fuzz_build/hub/deconfliction/matcher_fuzzer" "$root/hub/deconfliction/fuzz_seeds"
-wait
-fuzz "$fuzz_build/hub/briefings/renderer_fuzzer" "$root/hub/briefings/fuzz_seeds" &
-fuzz "$fuzz_build/hub/audit/log_verifier_fuzzer"
-wait
-fuzz "$fuzz_build/client/offline_files_fuzzer" &
-fuzz "$fuzz_build/tests/hub_rpc_fuzzer"
-wait
+if part fuzz; then
+  fuzz "$fuzz_build/policy/policy_fuzzer" "$root/policy/fuzz_seeds" &
+  fuzz "$fuzz_build/hub/deconfliction/matcher_fuzzer" "$root/hub/deconfliction/fuzz_seeds"
+  wait
+  fuzz "$fuzz_build/hub/briefings/renderer_fuzzer" "$root/hub/briefings/fuzz_seeds" &
+  fuzz "$fuzz_build/hub/audit/log_verifier_fuzzer"
+  wait
+  fuzz "$fuzz_build/client/offline_files_fuzzer" &
+  fuzz "$fuzz_build/tests/hub_rpc_fuzzer"
+  wait
+fi
 
 # Negative controls (TESTING.md): each patch in negative_controls/ breaks the
 # hub on purpose; applied to a worktree of HEAD and built incrementally, the
 # suites run at CI budgets and each must catch (fail on) at least one.
-if [[ ${HUB_NEGATIVE_CONTROLS:-1} == 1 ]]; then
+if part negative && [[ ${HUB_NEGATIVE_CONTROLS:-1} == 1 ]]; then
   tree=$build/negative-tree
   nc_build=$build/negative-build
   git -C "$root" worktree remove --force "$tree" 2>/dev/null || rm -rf "$tree"
