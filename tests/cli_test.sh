@@ -73,8 +73,12 @@ write_profile "$work/p/unreachable" "127.0.0.1:1" "$certs/clients/u-hokoro.pem" 
 
 expect "whoami shows the principal" 0 "principal +U-HOKORO \(Test Coordinator" \
   "$hubctl" --profile "$work/p/good" whoami
-# The backup the rollback check at the end restarts the hub on.
-sqlite3 "$work/hub.db" ".backup '$work/hub-backup.db'"
+# The backup the rollback check at the end restarts the hub on, taken while
+# the hub serves; a second one under the same name is refused.
+expect "hubd backup copies the serving database" 0 "hub-backup.db: backup of .*integrity ok" \
+  "$hubd" backup --database "$work/hub.db" --out "$work/hub-backup.db"
+expect "hubd backup never replaces a file" 1 "--out: .*hub-backup.db exists" \
+  "$hubd" backup --database "$work/hub.db" --out "$work/hub-backup.db"
 expect "whoami shows the partner and roles" 0 "roles +LA_PREVENT_COORDINATOR" \
   "$hubctl" --profile "$work/p/good" whoami
 expect "whoami --json uses the protobuf JSON mapping" 0 '"principal_id":"U-HOKORO".*"partner_type":"LOCAL_AUTHORITY"' \

@@ -252,7 +252,20 @@ else:
 o_ok, o_failed = gtest(read("offline_sync_test.log"))
 w(f"| 3.10 offline sync (`tests/offline_sync_test`) | {o_ok} fault scenarios passed, "
   f"{o_failed} failed | lost/dup/silent-drop 0 | {verdict(rc('offline_sync_test'))} |")
-w("| 3.11 backup and restore | not yet built | restore verified; rollback flagged | — |")
+backup = figures(read("backup_restore_test.log"), "backup:")
+if backup:
+    w(f"| 3.11 backup and restore (`tests/backup_restore_test`, `hubd backup`) | "
+      f"{backup.get('backups')} backups taken while {backup.get('acknowledged')} referrals "
+      f"were submitted; {backup.get('restored')} restored, {backup.get('served')} served by a "
+      f"hub; {backup.get('referrals_checked')} referrals acknowledged before a backup checked: "
+      f"lost {backup.get('lost')}, duplicated {backup.get('duplicated')}, unaudited "
+      f"{backup.get('unaudited')}; integrity failures {backup.get('integrity_failures')}, "
+      f"chain failures {backup.get('chain_failures')}; rollbacks flagged "
+      f"{backup.get('rollbacks_flagged')} of {backup.get('restored')} | restore verified; "
+      f"rollback flagged | {verdict(rc('backup_restore_test'))} |")
+else:
+    w(f"| 3.11 backup and restore | no figures | restore verified; rollback flagged | "
+      f"{verdict(rc('backup_restore_test'))} |")
 if rc("ci-tier-clang") is None:
     w("| 3.12 sanitisers | CI-tier tests not run in this pass (`HUB_EXTENDED_PARTS` without "
       "`ci`): CI runs the whole suite under ASan+UBSan on every landing (`.ci/run`); the fuzz "
