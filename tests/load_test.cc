@@ -127,6 +127,34 @@ int64_t RssKib() {
   return 0;
 }
 
+// The process's resident memory and open files, now and then during the
+// load.
+struct Sample {
+  double minutes;  // since the load began
+  int64_t rss_kib;
+  int64_t fds;
+};
+
+// The least-squares slope, per minute, of `value` over the samples taken in
+// the second half of the run (after the caches and pools have grown).
+double SlopePerMinute(const std::vector<Sample>& samples,
+                      int64_t Sample::*value) {
+  if (samples.empty()) return 0;
+  const double half = samples.back().minutes / 2;
+  double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (const Sample& s : samples) {
+    if (s.minutes < half) continue;
+    const double y = static_cast<double>(s.*value);
+    n += 1;
+    sx += s.minutes;
+    sy += y;
+    sxx += s.minutes * s.minutes;
+    sxy += s.minutes * y;
+  }
+  const double d = n * sxx - sx * sx;
+  return n < 2 || d == 0 ? 0 : (n * sxy - sx * sy) / d;
+}
+
 class LoadTest : public DemoHubTest {};
 
 TEST_F(LoadTest, NothingIsLostDuplicatedOrUnauditedUnderConcurrentLoad) {
@@ -157,7 +185,9 @@ TEST_F(LoadTest, NothingIsLostDuplicatedOrUnauditedUnderConcurrentLoad) {
   std::map<std::string, std::string> acknowledged;  // request id -> ref
   std::set<std::string> attempted;
   std::vector<std::string> refs = {first};
-  const Clock::time_point until = Clock::now() + std::chrono::seconds(seconds);
+  const Clock::time_point began = Clock::now();
+  const Clock::time_point until = began + std::chrono::seconds(seconds);
+  std::vector<Sample> samples;  // taken by client 0 every 100 operations
   const unsigned seed = std::random_device{}();
   SCOPED_TRACE(absl::StrCat("seed ", seed));
 
@@ -177,6 +207,14 @@ TEST_F(LoadTest, NothingIsLostDuplicatedOrUnauditedUnderConcurrentLoad) {
       std::mt19937 random(seed + c);
       const std::string referrer = referrers[c % referrers.size()];
       for (int n = 0; Clock::now() < until; ++n) {
+        if (c == 0 && n % 100 == 0) {
+          const Sample sample{std::chrono::duration<double, std::ratio<60>>(
+                                  Clock::now() - began)
+                                  .count(),
+                              RssKib(), OpenFds()};
+          absl::MutexLock lock(&mu);
+          samples.push_back(sample);
+        }
         const int roll = std::uniform_int_distribution<int>(0, 99)(random);
         const Kind kind = roll < 60   ? kSubmit
                           : roll < 80 ? kReadBriefing
@@ -381,12 +419,15 @@ TEST_F(LoadTest, NothingIsLostDuplicatedOrUnauditedUnderConcurrentLoad) {
       "load test: clients=%d seconds=%d invoked=%d ok=%d "
       "ops_per_s=%.0f acknowledged=%zu lost=%d duplicated=%d "
       "phantom=%d audit_diff=%d fds_before=%lld fds_after=%lld "
-      "rss_kib_before=%lld rss_kib_after=%lld wal_bytes=%llu%s\n",
+      "rss_kib_before=%lld rss_kib_after=%lld samples=%zu "
+      "rss_slope_kib_per_min=%.0f fd_slope_per_min=%.2f wal_bytes=%llu%s\n",
       clients, seconds, total_invoked, total_ok,
       static_cast<double>(total_ok) / seconds, acknowledged.size(), lost,
       duplicated, phantom, audit_diff, static_cast<long long>(fds_before),
       static_cast<long long>(OpenFds()), static_cast<long long>(rss_before),
-      static_cast<long long>(RssKib()),
+      static_cast<long long>(RssKib()), samples.size(),
+      SlopePerMinute(samples, &Sample::rss_kib),
+      SlopePerMinute(samples, &Sample::fds),
       static_cast<unsigned long long>(ignored ? 0 : wal), per_rpc.c_str());
 }
 

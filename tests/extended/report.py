@@ -88,10 +88,13 @@ w("|---|---|---|")
 w(f"| 3.1 load | {budgets.get('load_clients', '?')} clients × "
   f"{budgets.get('load_seconds', '?')} s | 200 clients × 60 min; a 24 h soak at 50 |")
 w(f"| 3.2 kill -9 | {budgets.get('crash_iterations', '?')} iterations | 5,000 iterations |")
+w(f"| 3.3 power loss | {budgets.get('power_loss_iterations', '?')} power cuts (and a "
+  "fifth as many in the control) | LazyFS ≥ 1,000 iterations (+ NORMAL control) |")
 w(f"| 3.7 fuzzing | {budgets.get('fuzz_seconds', '?')} s per target (two targets "
   "at a time on the machine's cores) | ≥ 1 CPU-hour per target |")
 w(f"| 3.9 tamper | {budgets.get('tamper_trials', '?')} trials per class on a log of "
   f"{budgets.get('tamper_events', '?')} events | 1,000 per class on ≥ 100,000 events |")
+w(f"| 3.11 backup | {budgets.get('backups', '?')} backups, each restored | per release |")
 w("")
 
 w("## Summary (TESTING.md §3.13)")
@@ -108,8 +111,12 @@ if load:
       f"{load.get('duplicated')}, phantom {load.get('phantom')}, audit diff "
       f"{load.get('audit_diff')}; open fds {load.get('fds_before')} → "
       f"{load.get('fds_after')}, RSS {load.get('rss_kib_before')} → "
-      f"{load.get('rss_kib_after')} KiB (test process, hub and clients); WAL "
-      f"{load.get('wal_bytes')} bytes at the end | lost 0, dup 0, audit diff 0 | "
+      f"{load.get('rss_kib_after')} KiB (test process, hub and clients); slope over the "
+      f"second half ({load.get('samples', '?')} samples in all): RSS "
+      f"{load.get('rss_slope_kib_per_min', '?')} KiB/min, fds "
+      f"{load.get('fd_slope_per_min', '?')}/min; WAL "
+      f"{load.get('wal_bytes')} bytes at the end | lost 0, dup 0, audit diff 0; "
+      f"RSS/fd slope ≈ 0 | "
       f"{verdict(rc('load_test'))} |")
 else:
     w(f"| 3.1 load | no figures | lost 0, dup 0, audit diff 0 | {verdict(rc('load_test'))} |")
@@ -219,7 +226,20 @@ for name in ["policy_fuzzer", "matcher_fuzzer", "renderer_fuzzer", "log_verifier
 total_crashes = sum(1 for r in fuzz_rows if r[-1].startswith("❌"))
 w(f"| 3.7 fuzzing (six targets, below) | {sum(1 for r in fuzz_rows if r[1] != 'not run')} "
   f"targets run; targets with a crash, leak or UB: {total_crashes} | crashes/leaks/UB 0 | "
-  f"{'✅ pass' if total_crashes == 0 else '❌ fail'} |")
+  f"{'not run' if all(r[1] == 'not run' for r in fuzz_rows) else '✅ pass' if total_crashes == 0 else '❌ fail'} |")
+h2 = figures(read("http2_abuse_test.log"), "http2 abuse:")
+if h2:
+    w(f"| 3.7 at the wire (`tests/http2_abuse_test`) | {h2.get('scenarios')} abusive HTTP/2 "
+      f"scenarios (rapid reset, CONTINUATION flood, oversized frame, garbage, broken HPACK, "
+      f"SETTINGS and PING flood, window overflow) × {h2.get('rounds')} rounds from a client "
+      f"with a valid certificate, {h2.get('bytes_sent')} bytes: the hub served another "
+      f"partner after {h2.get('served_after')}; RSS {h2.get('rss_kib_before')} → "
+      f"{h2.get('rss_kib_after_round2')} KiB after two rounds → {h2.get('rss_kib_after')} "
+      f"KiB after all | hub serves after each; memory bounded | "
+      f"{verdict(rc('http2_abuse_test'))} |")
+else:
+    w(f"| 3.7 at the wire | no figures | hub serves after each | "
+      f"{verdict(rc('http2_abuse_test'))} |")
 
 fault = figures(read("fault_loop_test.log"), "fault loop:")
 if fault:
@@ -266,15 +286,35 @@ if backup:
 else:
     w(f"| 3.11 backup and restore | no figures | restore verified; rollback flagged | "
       f"{verdict(rc('backup_restore_test'))} |")
+def unit_runs(prefix):
+    """(run, failed names) of the unit tests run with `prefix` (memcheck-, tsan-)."""
+    names = sorted(f[len(prefix):-3] for f in os.listdir(RESULTS)
+                   if f.startswith(prefix) and f.endswith(".rc"))
+    return len(names), [n for n in names if rc(prefix + n) != 0]
+
+
+memcheck_run, memcheck_failed = unit_runs("memcheck-")
+tsan_run, tsan_failed = unit_runs("tsan-")
+if memcheck_run or tsan_run:
+    extra = (f"; the {memcheck_run} unit tests under valgrind memcheck (definite leaks and "
+             f"memory errors): {memcheck_run - len(memcheck_failed)} clean"
+             + (f", findings in {', '.join(memcheck_failed)}" if memcheck_failed else "")
+             + f"; the {tsan_run} unit tests built with ThreadSanitizer: "
+             f"{tsan_run - len(tsan_failed)} clean"
+             + (f", findings in {', '.join(tsan_failed)}" if tsan_failed else ""))
+    extra_verdict = verdict(1 if memcheck_failed or tsan_failed else 0)
+else:
+    extra, extra_verdict = "; valgrind and TSan not run in this pass", "not run"
 if rc("ci-tier-clang") is None:
-    w("| 3.12 sanitisers | CI-tier tests not run in this pass (`HUB_EXTENDED_PARTS` without "
-      "`ci`): CI runs the whole suite under ASan+UBSan on every landing (`.ci/run`); the fuzz "
-      "targets above ran under ASan+UBSan | 0 findings | see CI; TSan and valgrind are not yet "
-      "run |")
+    w(f"| 3.12 sanitisers | CI-tier tests not run in this pass (`HUB_EXTENDED_PARTS` without "
+      f"`ci`): CI runs the whole suite under ASan+UBSan on every landing (`.ci/run`); the fuzz "
+      f"targets above ran under ASan+UBSan{extra} | 0 findings | ASan+UBSan: see CI; "
+      f"valgrind and TSan: {extra_verdict} |")
 else:
     w(f"| 3.12 sanitisers | the whole CI tier under ASan+UBSan (clang pass): "
-      f"{verdict(rc('ci-tier-clang'))}; gcc pass {verdict(rc('ci-tier-gcc'))} | 0 findings | "
-      f"{verdict(rc('ci-tier-clang'))}; TSan and valgrind are not yet run |")
+      f"{verdict(rc('ci-tier-clang'))}; gcc pass {verdict(rc('ci-tier-gcc'))}{extra} | 0 "
+      f"findings | ASan+UBSan: {verdict(rc('ci-tier-clang'))}; valgrind and TSan: "
+      f"{extra_verdict} |")
 controls = set()
 for f in os.listdir(RESULTS):
     m = (re.match(r"negative-(\d+-[a-z-]+)-([a-z_]+_test)\.rc$", f)
