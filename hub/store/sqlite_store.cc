@@ -218,6 +218,15 @@ absl::StatusOr<std::unique_ptr<SqliteStore>> SqliteStore::Open(
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(db, path));
   absl::MutexLock lock(&store->mu_);
+  // SQLite falls back to reading a file it cannot write; the hub must write
+  // (its audit log above all), so it refuses to start instead.
+  if (sqlite3_db_readonly(db, "main") == 1) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        path,
+        " can only be opened read-only (a read-only file system, or no write "
+        "permission); hubd writes every call to its audit log, so give it a "
+        "database it can write"));
+  }
   sqlite3_extended_result_codes(db, 1);
   sqlite3_busy_timeout(db, 5000);
 

@@ -71,6 +71,14 @@ TEST_F(SqliteStoreTest, UnwritableLocationIsUnavailableAndNamed) {
                        HasSubstr("/nonexistent-dir/hub.db")));
 }
 
+TEST_F(SqliteStoreTest, ADatabaseItCanOnlyReadIsRefused) {
+  { ASSERT_THAT(SqliteStore::Open(path_, &clock_), IsOk()); }
+  // As a read-only file system leaves it: SQLite would open it for reading.
+  EXPECT_THAT(SqliteStore::Open("file:" + path_ + "?mode=ro", &clock_),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("can only be opened read-only")));
+}
+
 TEST_F(SqliteStoreTest, AFailedMigrationLeavesTheVersionUnchanged) {
   // A database that already has a table migration 1 wants to create: the
   // step must fail whole, leaving user_version at 0, not half-applied.
