@@ -76,6 +76,9 @@ w("> **Generated** by `tests/extended/run.sh` (through `tests/extended/report.py
   f"{budgets.get('cpus', '?')} CPUs. Do not edit by hand: re-run the tier. The suites "
   "and their invariants are `../shared/TESTING.md`'s; CI runs the same suites at CI "
   "budgets (`.ci/run`). A suite listed as *not yet built* has no test in the tree.")
+if budgets.get("note"):
+    w("")
+    w(f"> {budgets['note']}")
 if budgets.get("quick") == "1":
     w("")
     w("> ⚠ A `--quick` run: minute-scale budgets, a smoke run of the tier itself, "
