@@ -7,7 +7,6 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <mutex>
@@ -15,12 +14,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "hub/store/shim_vfs.h"
 
 namespace hub::store {
 namespace {
 
 constexpr char kName[] = "hub-powerloss";
-sqlite3_vfs* real_vfs = nullptr;
 
 // What one write or truncate overwrote, to put back.
 struct Undo {
@@ -44,14 +43,13 @@ bool lost = false;
 
 // Our file: the real VFS's file follows it in the same allocation.
 struct PowerFile {
-  sqlite3_file base;
-  sqlite3_file* real;
+  shim::File shim;
   Tracked* tracked;  // null for a file without a name (a temporary file)
   bool wal;          // a "-wal" file
 };
 
 PowerFile* Of(sqlite3_file* f) { return reinterpret_cast<PowerFile*>(f); }
-sqlite3_file* Real(sqlite3_file* f) { return Of(f)->real; }
+using shim::Real;
 
 // Counts one write, sync or truncate; false if the power is off (or goes
 // now). REQUIRES: mu held.
@@ -83,10 +81,6 @@ int Save(sqlite3_file* f, sqlite3_int64 offset, sqlite3_int64 n) {
   return SQLITE_OK;
 }
 
-int Close(sqlite3_file* f) { return Real(f)->pMethods->xClose(Real(f)); }
-int Read(sqlite3_file* f, void* buf, int n, sqlite3_int64 off) {
-  return Real(f)->pMethods->xRead(Real(f), buf, n, off);
-}
 int Write(sqlite3_file* f, const void* buf, int n, sqlite3_int64 off) {
   std::lock_guard<std::mutex> lock(mu);
   if (!PowerOn()) return SQLITE_IOERR_WRITE;
@@ -125,76 +119,27 @@ int Sync(sqlite3_file* f, int flags) {
   }
   return SQLITE_OK;
 }
-int FileSize(sqlite3_file* f, sqlite3_int64* size) {
-  return Real(f)->pMethods->xFileSize(Real(f), size);
-}
-int Lock(sqlite3_file* f, int level) {
-  return Real(f)->pMethods->xLock(Real(f), level);
-}
-int Unlock(sqlite3_file* f, int level) {
-  return Real(f)->pMethods->xUnlock(Real(f), level);
-}
-int CheckReservedLock(sqlite3_file* f, int* out) {
-  return Real(f)->pMethods->xCheckReservedLock(Real(f), out);
-}
 int FileControl(sqlite3_file* f, int op, void* arg) {
   // A size hint would grow the file behind Write()'s back.
   if (op == SQLITE_FCNTL_SIZE_HINT) return SQLITE_NOTFOUND;
   return Real(f)->pMethods->xFileControl(Real(f), op, arg);
 }
-int SectorSize(sqlite3_file* f) {
-  return Real(f)->pMethods->xSectorSize(Real(f));
-}
-int DeviceCharacteristics(sqlite3_file* f) {
-  return Real(f)->pMethods->xDeviceCharacteristics(Real(f));
-}
-int ShmMap(sqlite3_file* f, int region, int size, int extend,
-           void volatile** out) {
-  return Real(f)->pMethods->xShmMap(Real(f), region, size, extend, out);
-}
-int ShmLock(sqlite3_file* f, int offset, int n, int flags) {
-  return Real(f)->pMethods->xShmLock(Real(f), offset, n, flags);
-}
-void ShmBarrier(sqlite3_file* f) { Real(f)->pMethods->xShmBarrier(Real(f)); }
-int ShmUnmap(sqlite3_file* f, int delete_flag) {
-  return Real(f)->pMethods->xShmUnmap(Real(f), delete_flag);
-}
-
-// Version 2: no memory-mapped I/O, so every write goes through Write().
-const sqlite3_io_methods kMethods = {2,
-                                     Close,
-                                     Read,
-                                     Write,
-                                     Truncate,
-                                     Sync,
-                                     FileSize,
-                                     Lock,
-                                     Unlock,
-                                     CheckReservedLock,
-                                     FileControl,
-                                     SectorSize,
-                                     DeviceCharacteristics,
-                                     ShmMap,
-                                     ShmLock,
-                                     ShmBarrier,
-                                     ShmUnmap,
-                                     nullptr,
-                                     nullptr};
+const sqlite3_io_methods kMethods =
+    shim::Methods({Write, Truncate, Sync, FileControl});
 
 int Open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags,
          int* out_flags) {
   PowerFile* f = Of(file);
-  f->real = reinterpret_cast<sqlite3_file*>(f + 1);
   f->tracked = nullptr;
   f->wal = false;
-  const int rc = real_vfs->xOpen(real_vfs, name, f->real, flags, out_flags);
-  f->base.pMethods = f->real->pMethods != nullptr ? &kMethods : nullptr;
+  const int rc = shim::OpenReal(name, file, sizeof(PowerFile), flags, out_flags,
+                                &kMethods);
   if (rc != SQLITE_OK || name == nullptr) return rc;
   std::lock_guard<std::mutex> lock(mu);
   auto [it, added] = files.try_emplace(name);
   if (added) {
     // A file that was there before the run is on the disk already.
-    f->real->pMethods->xFileSize(f->real, &it->second.synced_size);
+    Real(file)->pMethods->xFileSize(Real(file), &it->second.synced_size);
   }
   f->tracked = &it->second;
   const size_t length = std::strlen(name);
@@ -205,47 +150,13 @@ int Open(sqlite3_vfs*, const char* name, sqlite3_file* file, int flags,
 int Delete(sqlite3_vfs*, const char* name, int sync_dir) {
   std::lock_guard<std::mutex> lock(mu);
   if (lost) return SQLITE_IOERR_DELETE;
-  const int rc = real_vfs->xDelete(real_vfs, name, sync_dir);
+  const int rc = shim::RealVfs()->xDelete(shim::RealVfs(), name, sync_dir);
   if (rc == SQLITE_OK) {
     // Gone for good; a file made again under its name starts empty.
     if (auto it = files.find(name); it != files.end()) it->second = Tracked();
   }
   return rc;
 }
-int Access(sqlite3_vfs*, const char* name, int flags, int* out) {
-  return real_vfs->xAccess(real_vfs, name, flags, out);
-}
-int FullPathname(sqlite3_vfs*, const char* name, int n, char* out) {
-  return real_vfs->xFullPathname(real_vfs, name, n, out);
-}
-void* DlOpen(sqlite3_vfs*, const char* name) {
-  return real_vfs->xDlOpen(real_vfs, name);
-}
-void DlError(sqlite3_vfs*, int n, char* out) {
-  real_vfs->xDlError(real_vfs, n, out);
-}
-void (*DlSym(sqlite3_vfs*, void* handle, const char* symbol))(void) {
-  return real_vfs->xDlSym(real_vfs, handle, symbol);
-}
-void DlClose(sqlite3_vfs*, void* handle) {
-  real_vfs->xDlClose(real_vfs, handle);
-}
-int Randomness(sqlite3_vfs*, int n, char* out) {
-  return real_vfs->xRandomness(real_vfs, n, out);
-}
-int Sleep(sqlite3_vfs*, int micros) {
-  return real_vfs->xSleep(real_vfs, micros);
-}
-int CurrentTime(sqlite3_vfs*, double* out) {
-  return real_vfs->xCurrentTime(real_vfs, out);
-}
-int GetLastError(sqlite3_vfs*, int n, char* out) {
-  return real_vfs->xGetLastError(real_vfs, n, out);
-}
-int CurrentTimeInt64(sqlite3_vfs*, sqlite3_int64* out) {
-  return real_vfs->xCurrentTimeInt64(real_vfs, out);
-}
-
 // Puts `path` back as its last honoured sync left it.
 absl::Status Restore(const std::string& path, const Tracked& tracked) {
   const int fd = ::open(path.c_str(), O_RDWR);
@@ -276,33 +187,10 @@ absl::Status Restore(const std::string& path, const Tracked& tracked) {
 
 const char* InstallPowerLossVfs() {
   static const bool installed = [] {
-    real_vfs = sqlite3_vfs_find(nullptr);
-    static sqlite3_vfs vfs = {
-        2,
-        static_cast<int>(sizeof(PowerFile)) + real_vfs->szOsFile,
-        real_vfs->mxPathname,
-        nullptr,
-        kName,
-        nullptr,
-        Open,
-        Delete,
-        Access,
-        FullPathname,
-        DlOpen,
-        DlError,
-        DlSym,
-        DlClose,
-        Randomness,
-        Sleep,
-        CurrentTime,
-        GetLastError,
-        CurrentTimeInt64,
-        nullptr,
-        nullptr,
-        nullptr};
-    return sqlite3_vfs_register(&vfs, /*makeDflt=*/0) == SQLITE_OK;
+    shim::Register(kName, sizeof(PowerFile), Open, Delete);
+    return true;
   }();
-  if (!installed) std::abort();
+  static_cast<void>(installed);
   return kName;
 }
 
