@@ -646,14 +646,16 @@ WellFormedRequests(const std::string& referral_ref, absl::Time due_by) {
 // of WellFormedRequests(), once the policy has allowed it.
 grpc::StatusCode ServedAs(const std::string& method) {
   const std::string prefix = "/prevent.hub.v1.ReferralService/";
-  if (method == prefix + "RequestInformation" ||
-      method == prefix + "RecordConsent" ||
-      method == prefix + "ReleaseFeedback") {
-    return grpc::StatusCode::FAILED_PRECONDITION;
+  if (method == prefix + "RequestInformation") {
+    return grpc::StatusCode::FAILED_PRECONDITION;  // not in INFO_GATHERING
   }
   if (method == prefix + "RecordPanelDecision" ||
-      method == prefix + "ApproveFeedback") {
-    return grpc::StatusCode::PERMISSION_DENIED;  // the chair's, the gateway's
+      method == prefix + "RecordConsent" ||
+      method == prefix + "ApproveFeedback" ||
+      method == prefix + "ReleaseFeedback") {
+    // F12 lets the coordinator change the case for PREVENT_SCREENING; each
+    // of these serves a purpose of its own (docs/referrals.md).
+    return grpc::StatusCode::PERMISSION_DENIED;
   }
   return grpc::StatusCode::OK;
 }
@@ -738,10 +740,11 @@ TEST_F(MtlsIdentityTest, EveryRpcIsRefusedToAPrincipalWithNoRights) {
         continue;
       }
       // The same request from a principal with rights is allowed by the
-      // policy, so the refusal above is the policy's and not a malformed
-      // request's; it too leaves exactly one event. The Channel-stage calls
-      // are then refused by the workflow (a SUBMITTED referral) or by the
-      // role they need beyond the policy's rule.
+      // policy's rule, so the refusal above is the policy's and not a
+      // malformed request's; it too leaves exactly one event. The
+      // Channel-stage calls are then refused by the workflow (a SUBMITTED
+      // referral), or by the purpose they serve beyond the rule: a denial,
+      // audited as one.
       status = CallRaw(method == "/prevent.hub.v1.ReferralService/Submit"
                            ? nhs_lead
                            : coordinator,
@@ -751,7 +754,15 @@ TEST_F(MtlsIdentityTest, EveryRpcIsRefusedToAPrincipalWithNoRights) {
           << method << ": " << status.error_message();
       events = AuditEvents(dir_ + "/hub.db");
       ASSERT_EQ(events.size(), before + 2) << method;
-      EXPECT_TRUE(events.back().decision().allowed()) << method;
+      if (served == grpc::StatusCode::PERMISSION_DENIED) {
+        EXPECT_THAT(status.error_message(), HasSubstr("context.purpose"));
+        EXPECT_EQ(events.back().operation(), prevent::audit::v1::POLICY_DENY)
+            << method;
+        EXPECT_EQ(events.back().decision().reason(), pb::PURPOSE_NOT_IN_RULE)
+            << method;
+      } else {
+        EXPECT_TRUE(events.back().decision().allowed()) << method;
+      }
       EXPECT_EQ(events.back().actor().principal_id(),
                 method == "/prevent.hub.v1.ReferralService/Submit"
                     ? "U-DRWHIT"
