@@ -1,7 +1,7 @@
-// A SQLite VFS for tests (on shim_vfs) that fails writes on demand: every write, sync and
-// truncate of a database opened through it returns an I/O error while
-// failing is on, as a full or failing disk would. Open a database through it
-// with the URI "file:PATH?vfs=hub-fault". Test-only (hub_store_testing).
+// A SQLite VFS for tests (on shim_vfs) that fails writes on demand: every
+// write, sync and truncate of a database opened through it returns an I/O error
+// while failing is on, as a full or failing disk would. Open a database through
+// it with the URI "file:PATH?vfs=hub-fault". Test-only (hub_store_testing).
 #ifndef HUB_STORE_FAULT_VFS_H_
 #define HUB_STORE_FAULT_VFS_H_
 
