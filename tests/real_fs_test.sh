@@ -37,7 +37,10 @@ check() {  # NAME CONDITION...
   if "$@"; then pass "$name"; else fail "$name"; fi
 }
 
-mount -t tmpfs -o size=8m tmpfs "$fs" || { echo "FAIL cannot mount a tmpfs"; exit 1; }
+if ! mount -t tmpfs -o size=8m tmpfs "$fs"; then
+  echo "SKIP: cannot mount a tmpfs here (a container without CAP_SYS_ADMIN?)"
+  exit 77
+fi
 write_hub_config "$work/hub.textproto" "127.0.0.1:0" "$certs" \
   "$src/deploy/demo/partnership.textproto" "$fs/hub.db"
 hubd_start "$hubd" "$work/hub.textproto" "$work/hubd.log" "$work/hubd.pid" || {
