@@ -178,16 +178,6 @@ inline std::string PresentFields(const rec::CaseFile& file) {
   return absl::StrJoin(present, ";");
 }
 
-// `n` written in the letters a-z (0 is "a", 26 is "ba"), for names.
-inline std::string Letters(int n) {
-  std::string out;
-  do {
-    out.insert(out.begin(), static_cast<char>('a' + n % 26));
-    n /= 26;
-  } while (n > 0);
-  return out;
-}
-
 // The transitions the matrix asks for, from the states records are seeded
 // in.
 struct Step {

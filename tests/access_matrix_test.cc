@@ -523,6 +523,9 @@ TEST_F(AccessMatrixTest, CallsAboutNoReferralFollowTheOracleToo) {
   for (const auto& principal : policy.principals()) {
     const std::string user = absl::AsciiStrToLower(principal.id());
     auto channel = ChannelOf(user);
+    auto identity = api::IdentityService::NewStub(channel);
+    auto audit = api::AuditService::NewStub(channel);
+    auto policy_service = api::PolicyService::NewStub(channel);
     // Someone else, for Explain about another principal's access.
     const std::string other =
         principal.id() == "U-DRWHIT" ? "U-HOKORO" : "U-DRWHIT";
@@ -543,21 +546,19 @@ TEST_F(AccessMatrixTest, CallsAboutNoReferralFollowTheOracleToo) {
           api::WhoAmIRequest request;
           *request.mutable_context() = ctx;
           api::WhoAmIResponse response;
-          grpc::ClientContext context;
-          context.set_deadline(Deadline());
-          asked.push_back({"IdentityService/WhoAmI", "-",
-                           api::IdentityService::NewStub(channel)->WhoAmI(
-                               &context, request, &response)});
+          asked.push_back(
+              {"IdentityService/WhoAmI", "-",
+               CallUnary(*identity, &api::IdentityService::Stub::WhoAmI,
+                         request, &response)});
         }
         {
           api::GetCheckpointRequest request;
           *request.mutable_context() = ctx;
           api::AuditProofResponse response;
-          grpc::ClientContext context;
-          context.set_deadline(Deadline());
-          asked.push_back({"AuditService/GetCheckpoint", "-",
-                           api::AuditService::NewStub(channel)->GetCheckpoint(
-                               &context, request, &response)});
+          asked.push_back(
+              {"AuditService/GetCheckpoint", "-",
+               CallUnary(*audit, &api::AuditService::Stub::GetCheckpoint,
+                         request, &response)});
         }
         for (const std::string whose : {"self", "other"}) {
           api::ExplainRequest request;
@@ -567,11 +568,10 @@ TEST_F(AccessMatrixTest, CallsAboutNoReferralFollowTheOracleToo) {
           request.mutable_resource()->set_record(pb::IDENTITY);
           request.set_purpose(pb::PREVENT_SCREENING);
           api::ExplainResponse response;
-          grpc::ClientContext context;
-          context.set_deadline(Deadline());
-          asked.push_back({"PolicyService/Explain", whose,
-                           api::PolicyService::NewStub(channel)->Explain(
-                               &context, request, &response)});
+          asked.push_back(
+              {"PolicyService/Explain", whose,
+               CallUnary(*policy_service, &api::PolicyService::Stub::Explain,
+                         request, &response)});
         }
         {
           api::SubmitReferralRequest request;
@@ -587,11 +587,10 @@ TEST_F(AccessMatrixTest, CallsAboutNoReferralFollowTheOracleToo) {
               ->mutable_subject()
               ->clear_local_identifiers();
           api::SubmitReferralResponse response;
-          grpc::ClientContext context;
-          context.set_deadline(Deadline());
-          asked.push_back({"ReferralService/Submit", "-",
-                           api::ReferralService::NewStub(channel)->Submit(
-                               &context, request, &response)});
+          asked.push_back(
+              {"ReferralService/Submit", "-",
+               CallUnary(As(user), &api::ReferralService::Stub::Submit, request,
+                         &response)});
         }
         {
           api::GetInclusionProofRequest request;
@@ -599,12 +598,10 @@ TEST_F(AccessMatrixTest, CallsAboutNoReferralFollowTheOracleToo) {
           request.set_index(0);
           request.set_tree_size(2);
           api::AuditProofResponse response;
-          grpc::ClientContext context;
-          context.set_deadline(Deadline());
           asked.push_back(
               {"AuditService/GetInclusionProof", "-",
-               api::AuditService::NewStub(channel)->GetInclusionProof(
-                   &context, request, &response)});
+               CallUnary(*audit, &api::AuditService::Stub::GetInclusionProof,
+                         request, &response)});
         }
         {
           api::GetConsistencyProofRequest request;
@@ -612,12 +609,10 @@ TEST_F(AccessMatrixTest, CallsAboutNoReferralFollowTheOracleToo) {
           request.set_first_size(1);
           request.set_second_size(2);
           api::AuditProofResponse response;
-          grpc::ClientContext context;
-          context.set_deadline(Deadline());
           asked.push_back(
               {"AuditService/GetConsistencyProof", "-",
-               api::AuditService::NewStub(channel)->GetConsistencyProof(
-                   &context, request, &response)});
+               CallUnary(*audit, &api::AuditService::Stub::GetConsistencyProof,
+                         request, &response)});
         }
         for (const std::string query : {"AQ1", "AQ2", "AQ3"}) {
           api::AuditQueryRequest request;
@@ -626,11 +621,9 @@ TEST_F(AccessMatrixTest, CallsAboutNoReferralFollowTheOracleToo) {
           if (query == "AQ2") request.set_partner_id("P-NHS1");
           if (query == "AQ3") request.set_denials(true);
           api::AuditQueryResponse response;
-          grpc::ClientContext context;
-          context.set_deadline(Deadline());
           asked.push_back({"AuditService/Query", query,
-                           api::AuditService::NewStub(channel)->Query(
-                               &context, request, &response)});
+                           CallUnary(*audit, &api::AuditService::Stub::Query,
+                                     request, &response)});
         }
         for (const Asked& a : asked) {
           auto it = oracle.find(Cell{principal.id(), a.rpc, a.record, "-",

@@ -50,19 +50,15 @@
 #include "hub/audit/merkle.h"
 #include "hub/store/sqlite_store.h"
 #include "proto/audit.pb.h"
+#include "tests/budget.h"
 
 namespace hub::audit {
 namespace {
 
 namespace pb = ::prevent::audit::v1;
 namespace policy = ::prevent::policy::v1;
+using ::hub::testing::EnvInt;
 
-// A positive number from the environment variable `name`, or `fallback`.
-int EnvInt(const char* name, int fallback) {
-  int n = 0;
-  const char* env = std::getenv(name);
-  return env != nullptr && absl::SimpleAtoi(env, &n) && n > 0 ? n : fallback;
-}
 // The size of the log under test: 3,000 in CI; TESTING.md asks ≥ 100k for
 // the extended tier (HUB_TAMPER_EVENTS).
 int Events() {

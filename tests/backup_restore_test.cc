@@ -23,17 +23,14 @@
 #include "hub/store/backup.h"
 #include "hub/store/sqlite_store.h"
 #include "tests/audit_events.h"
+#include "tests/budget.h"
 #include "tests/demo_hub_test.h"
 #include "tests/referral_samples.h"
 
 namespace hub::testing {
 namespace {
 
-int Backups() {
-  const char* text = std::getenv("HUB_BACKUPS");
-  const int n = text != nullptr ? std::atoi(text) : 0;
-  return n > 0 ? n : 10;
-}
+int Backups() { return EnvInt("HUB_BACKUPS", 10); }
 
 // Referrals acknowledged so far, in order, shared with the submitter.
 class Acknowledged {

@@ -109,6 +109,18 @@ inline std::chrono::system_clock::time_point Deadline() {
   return std::chrono::system_clock::now() + std::chrono::seconds(20);
 }
 
+// Calls one unary method of `stub` (e.g. &api::ReferralService::Stub::Get)
+// with the tests' deadline.
+template <typename Stub, typename Request, typename Response>
+grpc::Status CallUnary(Stub& stub,
+                       grpc::Status (Stub::*method)(grpc::ClientContext*,
+                                                    const Request&, Response*),
+                       const Request& request, Response* response) {
+  grpc::ClientContext context;
+  context.set_deadline(Deadline());
+  return (stub.*method)(&context, request, response);
+}
+
 class DemoHubTest : public ::testing::Test {
  protected:
   void SetUp() override {

@@ -28,6 +28,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "tests/demo_hub_test.h"
+#include "tests/process_stats.h"
 
 // Under AddressSanitizer freed memory waits in a quarantine of up to
 // 256 MiB, so the process's size says nothing about the hub's.
@@ -86,15 +87,6 @@ std::string CallHeaders(uint16_t port) {
          Literal(":authority", absl::StrCat("127.0.0.1:", port)) +
          Literal("content-type", "application/grpc") +
          Literal("te", "trailers");
-}
-
-int64_t RssKib() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) return std::atoll(line.c_str() + 6);
-  }
-  return -1;
 }
 
 // One TLS connection speaking raw HTTP/2 as `user`.

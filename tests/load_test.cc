@@ -32,29 +32,15 @@
 #include "absl/synchronization/mutex.h"
 #include "hub/briefings/briefing_samples.h"
 #include "tests/audit_events.h"
+#include "tests/budget.h"
 #include "tests/demo_hub_test.h"
+#include "tests/process_stats.h"
 #include "tests/referral_samples.h"
 
 namespace hub::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// `n` in the letters a-z, for names.
-std::string Letters(int n) {
-  std::string out;
-  do {
-    out.insert(out.begin(), static_cast<char>('a' + n % 26));
-    n /= 26;
-  } while (n > 0);
-  return out;
-}
-
-int EnvInt(const char* name, int fallback) {
-  int n = 0;
-  const char* env = std::getenv(name);
-  return env != nullptr && absl::SimpleAtoi(env, &n) && n > 0 ? n : fallback;
-}
 
 enum Kind { kSubmit, kReadBriefing, kDeconflict, kChange, kSync, kKinds };
 constexpr const char* kKindNames[kKinds] = {"submit", "read_briefing",
@@ -99,32 +85,6 @@ double Percentile(std::vector<int64_t> v, double q) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, static_cast<size_t>(q * v.size()))] / 1e3;
-}
-
-int64_t OpenFds() {
-  int64_t n = 0;
-  for (const auto& unused :
-       std::filesystem::directory_iterator("/proc/self/fd")) {
-    (void)unused;
-    ++n;
-  }
-  return n;
-}
-
-int64_t RssKib() {
-  std::ifstream status("/proc/self/status");
-  std::string line;
-  while (std::getline(status, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) {
-      int64_t kib = 0;
-      return absl::SimpleAtoi(absl::StripAsciiWhitespace(
-                                  absl::StripSuffix(line.substr(6), "kB")),
-                              &kib)
-                 ? kib
-                 : 0;
-    }
-  }
-  return 0;
 }
 
 // The process's resident memory and open files, now and then during the

@@ -25,6 +25,7 @@
 #include "hub/store/power_loss_vfs.h"
 #include "hub/store/sqlite_store.h"
 #include "tests/audit_events.h"
+#include "tests/budget.h"
 #include "tests/demo_hub_test.h"
 #include "tests/referral_samples.h"
 
@@ -34,11 +35,7 @@ namespace {
 // Submissions per iteration when the power stays on (the calibration).
 constexpr int kSubmissions = 12;
 
-int Iterations() {
-  const char* text = std::getenv("HUB_POWER_LOSS_ITERATIONS");
-  const int n = text != nullptr ? std::atoi(text) : 0;
-  return n > 0 ? n : 50;
-}
+int Iterations() { return EnvInt("HUB_POWER_LOSS_ITERATIONS", 50); }
 
 // What one run of the loop found.
 struct Outcome {

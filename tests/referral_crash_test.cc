@@ -37,6 +37,7 @@
 #include "common/test_certs.h"
 #include "gtest/gtest.h"
 #include "proto/hub.grpc.pb.h"
+#include "tests/budget.h"
 #include "tests/referral_samples.h"
 
 extern char** environ;
@@ -46,17 +47,13 @@ namespace {
 
 namespace api = ::prevent::hub::v1;
 namespace pb = ::prevent::policy::v1;
+using ::hub::testing::EnvInt;
 
 constexpr int kDefaultIterations = 50;
 constexpr int kClients = 4;
 
 // HUB_CRASH_ITERATIONS if set to a positive number, else the CI default.
-int Iterations() {
-  int n = 0;
-  const char* env = std::getenv("HUB_CRASH_ITERATIONS");
-  if (env != nullptr && absl::SimpleAtoi(env, &n) && n > 0) return n;
-  return kDefaultIterations;
-}
+int Iterations() { return EnvInt("HUB_CRASH_ITERATIONS", kDefaultIterations); }
 
 std::string Pem(const std::string& name) { return common::ReadTestCert(name); }
 

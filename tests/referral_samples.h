@@ -10,6 +10,17 @@ namespace hub::testing {
 
 namespace rec = ::prevent::records::v1;
 
+// `n` written in the letters a-z (0 is "a", 26 is "ba"), for names that
+// differ: surnames hold no digits.
+inline std::string Letters(int n) {
+  std::string out;
+  do {
+    out.insert(out.begin(), static_cast<char>('a' + n % 26));
+    n /= 26;
+  } while (n > 0);
+  return out;
+}
+
 // A complete, valid submission about an adult: Ryan Marsh (SPEC §5.3,
 // PRV-WXC-2025-000123), as his community mental health nurse refers him.
 inline rec::ReferralSubmission AdultSubmission() {

@@ -828,17 +828,6 @@ TEST_F(ReferralTest, AWriteAndItsAuditEventCommitTogether) {
 
 namespace channel {
 
-// Calls one ReferralService method on `stub` with a deadline.
-template <typename Request, typename Response>
-grpc::Status Call(api::ReferralService::Stub& stub,
-                  grpc::Status (api::ReferralService::Stub::*method)(
-                      grpc::ClientContext*, const Request&, Response*),
-                  const Request& request, Response* response) {
-  grpc::ClientContext context;
-  context.set_deadline(Deadline());
-  return (stub.*method)(&context, request, response);
-}
-
 api::RequestContext Context(pb::Purpose purpose,
                             const std::string& justification = "") {
   api::RequestContext context;
@@ -893,9 +882,9 @@ class ChannelTest : public ReferralTest {
   grpc::Status Respond(const std::string& user,
                        const api::RespondInformationRequest& request,
                        api::RespondInformationResponse* response) {
-    return channel::Call(As(user),
-                         &api::ReferralService::Stub::RespondInformation,
-                         request, response);
+    return testing::CallUnary(As(user),
+                              &api::ReferralService::Stub::RespondInformation,
+                              request, response);
   }
 
   grpc::Status Requests(const std::string& user, const std::string& referral,
@@ -903,9 +892,9 @@ class ChannelTest : public ReferralTest {
     api::ListInformationRequestsRequest request;
     *request.mutable_context() = channel::Context(pb::CHANNEL_ASSESSMENT);
     request.set_referral(referral);
-    return channel::Call(As(user),
-                         &api::ReferralService::Stub::ListInformationRequests,
-                         request, response);
+    return testing::CallUnary(
+        As(user), &api::ReferralService::Stub::ListInformationRequests, request,
+        response);
   }
 };
 
@@ -919,27 +908,27 @@ TEST_F(ChannelTest,
   // case), and a referral the caller may not see is NOT_FOUND.
   api::RequestInformationResponse asked;
   api::RequestInformationRequest ask = Ask(ref, "P-SO15D");
-  grpc::Status status = channel::Call(
+  grpc::Status status = testing::CallUnary(
       As("u-hokoro"), &api::ReferralService::Stub::RequestInformation, ask,
       &asked);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("recipient_partner_id"));
   ask = Ask(ref, "P-NHS1");
   ask.mutable_questions(1)->set_q_id("Q1");
-  status = channel::Call(As("u-hokoro"),
-                         &api::ReferralService::Stub::RequestInformation, ask,
-                         &asked);
+  status = testing::CallUnary(As("u-hokoro"),
+                              &api::ReferralService::Stub::RequestInformation,
+                              ask, &asked);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("questions[1].q_id"));
-  status = channel::Call(As("u-imercer"),
-                         &api::ReferralService::Stub::RequestInformation,
-                         Ask(ref, "P-NHS1"), &asked);
+  status = testing::CallUnary(As("u-imercer"),
+                              &api::ReferralService::Stub::RequestInformation,
+                              Ask(ref, "P-NHS1"), &asked);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(QueryInt(db_path_, "SELECT COUNT(*) FROM information_requests"), 0);
 
-  status = channel::Call(As("u-hokoro"),
-                         &api::ReferralService::Stub::RequestInformation,
-                         Ask(ref, "P-NHS1"), &asked);
+  status = testing::CallUnary(As("u-hokoro"),
+                              &api::ReferralService::Stub::RequestInformation,
+                              Ask(ref, "P-NHS1"), &asked);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(asked.state(), rec::InformationRequest::SENT);
   const std::string nhs_request = asked.request_id();
@@ -1052,10 +1041,11 @@ TEST_F(ChannelTest,
   // A request nobody answers holds T8 until its due date; then it shows as
   // EXPIRED and the case may be listed.
   api::RequestInformationResponse probation_asked;
-  ASSERT_TRUE(channel::Call(As("u-hokoro"),
-                            &api::ReferralService::Stub::RequestInformation,
-                            Ask(ref, "P-PROB"), &probation_asked)
-                  .ok());
+  ASSERT_TRUE(
+      testing::CallUnary(As("u-hokoro"),
+                         &api::ReferralService::Stub::RequestInformation,
+                         Ask(ref, "P-PROB"), &probation_asked)
+          .ok());
   status = Transition("u-hokoro",
                       Move(ref, pb::CHANNEL_ASSESSMENT, pb::PANEL_LISTED));
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
@@ -1091,7 +1081,7 @@ TEST_F(ChannelTest, PanelConsentAndReviewsFollowTheirGuards) {
   decision.add_attendee_ids("U-HOKORO");
   api::RecordPanelDecisionResponse decided;
   // T10: adoption plans how consent is sought.
-  grpc::Status status = channel::Call(
+  grpc::Status status = testing::CallUnary(
       As("u-abrooks"), &api::ReferralService::Stub::RecordPanelDecision, decide,
       &decided);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
@@ -1100,20 +1090,20 @@ TEST_F(ChannelTest, PanelConsentAndReviewsFollowTheirGuards) {
   decision.mutable_consent_request()->set_when("Within two weeks");
   decision.mutable_consent_request()->set_by_whom("Prevent coordinator");
   // Only the chair records it: to the coordinator the purpose hides it.
-  status = channel::Call(As("u-hokoro"),
-                         &api::ReferralService::Stub::RecordPanelDecision,
-                         decide, &decided);
+  status = testing::CallUnary(As("u-hokoro"),
+                              &api::ReferralService::Stub::RecordPanelDecision,
+                              decide, &decided);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
   // T9: not quorate without the police.
-  status = channel::Call(As("u-abrooks"),
-                         &api::ReferralService::Stub::RecordPanelDecision,
-                         decide, &decided);
+  status = testing::CallUnary(As("u-abrooks"),
+                              &api::ReferralService::Stub::RecordPanelDecision,
+                              decide, &decided);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_THAT(status.error_message(), HasSubstr("police"));
   decision.add_attendee_ids("U-PCLIND");
-  status = channel::Call(As("u-abrooks"),
-                         &api::ReferralService::Stub::RecordPanelDecision,
-                         decide, &decided);
+  status = testing::CallUnary(As("u-abrooks"),
+                              &api::ReferralService::Stub::RecordPanelDecision,
+                              decide, &decided);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(decided.state(), pb::CONSENT_PENDING);
 
@@ -1127,19 +1117,19 @@ TEST_F(ChannelTest, PanelConsentAndReviewsFollowTheirGuards) {
   record.set_given_by(rec::ConsentRecord::PARENT_GUARDIAN);
   record.set_method(rec::ConsentRecord::WRITTEN);
   api::RecordConsentResponse consented;
-  status =
-      channel::Call(As("u-hokoro"), &api::ReferralService::Stub::RecordConsent,
-                    consent, &consented);
+  status = testing::CallUnary(As("u-hokoro"),
+                              &api::ReferralService::Stub::RecordConsent,
+                              consent, &consented);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("consent.given_by"));
   record.set_given_by(rec::ConsentRecord::SUBJECT);
-  status =
-      channel::Call(As("u-abrooks"), &api::ReferralService::Stub::RecordConsent,
-                    consent, &consented);
+  status = testing::CallUnary(As("u-abrooks"),
+                              &api::ReferralService::Stub::RecordConsent,
+                              consent, &consented);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
-  status =
-      channel::Call(As("u-hokoro"), &api::ReferralService::Stub::RecordConsent,
-                    consent, &consented);
+  status = testing::CallUnary(As("u-hokoro"),
+                              &api::ReferralService::Stub::RecordConsent,
+                              consent, &consented);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(consented.state(), pb::SUPPORT_ACTIVE);
   EXPECT_FALSE(consented.consent_id().empty());
@@ -1150,9 +1140,9 @@ TEST_F(ChannelTest, PanelConsentAndReviewsFollowTheirGuards) {
   decision.set_outcome(rec::PanelDecision::EXIT);
   decision.set_rationale("Support plan completed; no remaining concern.");
   decision.add_attendee_ids("U-PCLIND");
-  status = channel::Call(As("u-abrooks"),
-                         &api::ReferralService::Stub::RecordPanelDecision,
-                         decide, &decided);
+  status = testing::CallUnary(As("u-abrooks"),
+                              &api::ReferralService::Stub::RecordPanelDecision,
+                              decide, &decided);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(decided.state(), pb::EXITED);
   status = Transition("u-hokoro",
@@ -1181,7 +1171,7 @@ TEST_F(ChannelTest, FeedbackReachesTheReferrerOnlyOnceApprovedAndReleased) {
   release.set_code(rec::ReferrerFeedback::BEING_SUPPORTED);
   api::ReleaseFeedbackResponse released;
   // Not before the gateway approves (P19).
-  grpc::Status status = channel::Call(
+  grpc::Status status = testing::CallUnary(
       As("u-hokoro"), &api::ReferralService::Stub::ReleaseFeedback, release,
       &released);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
@@ -1192,30 +1182,30 @@ TEST_F(ChannelTest, FeedbackReachesTheReferrerOnlyOnceApprovedAndReleased) {
   approve.set_referral(ref);
   approve.set_code(rec::ReferrerFeedback::UNABLE_TO_PROVIDE_DETAIL);
   api::ApproveFeedbackResponse approved;
-  status = channel::Call(As("u-hokoro"),
-                         &api::ReferralService::Stub::ApproveFeedback, approve,
-                         &approved);
+  status = testing::CallUnary(As("u-hokoro"),
+                              &api::ReferralService::Stub::ApproveFeedback,
+                              approve, &approved);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   // The gateway, but for another purpose than the one the call serves:
   // refused, and recorded as a denial.
   *approve.mutable_context() =
       channel::Context(pb::PREVENT_GATEWAY_DECONFLICTION, "Gateway assessment");
-  status = channel::Call(As("u-dsallenby"),
-                         &api::ReferralService::Stub::ApproveFeedback, approve,
-                         &approved);
+  status = testing::CallUnary(As("u-dsallenby"),
+                              &api::ReferralService::Stub::ApproveFeedback,
+                              approve, &approved);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_THAT(status.error_message(), HasSubstr("context.purpose"));
   EXPECT_EQ(AuditEvents(db_path_).back().operation(), ab::POLICY_DENY);
   *approve.mutable_context() = channel::Context(pb::REFERRER_FEEDBACK);
-  status = channel::Call(As("u-dsallenby"),
-                         &api::ReferralService::Stub::ApproveFeedback, approve,
-                         &approved);
+  status = testing::CallUnary(As("u-dsallenby"),
+                              &api::ReferralService::Stub::ApproveFeedback,
+                              approve, &approved);
   ASSERT_TRUE(status.ok()) << status.error_message();
 
   // Only the approved code is released.
-  status = channel::Call(As("u-hokoro"),
-                         &api::ReferralService::Stub::ReleaseFeedback, release,
-                         &released);
+  status = testing::CallUnary(As("u-hokoro"),
+                              &api::ReferralService::Stub::ReleaseFeedback,
+                              release, &released);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_THAT(status.error_message(), HasSubstr("UNABLE_TO_PROVIDE_DETAIL"));
   api::GetReferralResponse before;
@@ -1224,9 +1214,9 @@ TEST_F(ChannelTest, FeedbackReachesTheReferrerOnlyOnceApprovedAndReleased) {
 
   release.set_code(rec::ReferrerFeedback::UNABLE_TO_PROVIDE_DETAIL);
   release.set_free_text("Thank you; the partnership is considering it.");
-  status = channel::Call(As("u-hokoro"),
-                         &api::ReferralService::Stub::ReleaseFeedback, release,
-                         &released);
+  status = testing::CallUnary(As("u-hokoro"),
+                              &api::ReferralService::Stub::ReleaseFeedback,
+                              release, &released);
   ASSERT_TRUE(status.ok()) << status.error_message();
   api::GetReferralResponse after;
   ASSERT_TRUE(Get("u-drwhit", ref, pb::REFERRER_FEEDBACK, &after).ok());
